@@ -1,0 +1,48 @@
+# mailscope — the two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= demo
+
+.PHONY: install demo test lint test-slow test-browser browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,pst]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Simulate a Storm-0558-style tenant, investigate it, print the report path.
+demo: $(STAMP)
+	rm -rf $(DEMO_DIR)
+	$(BIN)/mailscope simulate --out $(DEMO_DIR)/evidence --seed 7 --users 120 --days 21 --scenario storm-0558
+	$(BIN)/mailscope investigate $(DEMO_DIR)/evidence --case $(DEMO_DIR)/case
+
+## Quality gates and the default test suite (what CI runs).
+test: $(STAMP) lint
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy --strict src
+
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
+
+browser-deps: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[browser]'
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## Headless Chromium opens report.html from disk (Playwright + Debian's chromium).
+test-browser: browser-deps
+	$(BIN)/pytest -q -m browser
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .mypy_cache .ruff_cache .pytest_cache

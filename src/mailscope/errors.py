@@ -1,0 +1,48 @@
+"""The one exception family mailscope raises, each carrying where the problem is."""
+
+from __future__ import annotations
+
+
+class MailscopeError(Exception):
+    """Root of every error mailscope reports to a user.
+
+    ``location`` is a human pointer to the problem (``file:line``, a case folder, a rule
+    file); ``hint`` says what the user can do about it.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{tail}"
+
+
+class EvidenceError(MailscopeError):
+    """An evidence file or folder cannot be read at all (not one bad record: a whole file)."""
+
+    exit_code = 3
+
+
+class CaseError(MailscopeError):
+    """The case folder or its store is missing, locked or from an incompatible version."""
+
+    exit_code = 4
+
+
+class RuleError(MailscopeError):
+    """A detection, Sigma rule or IOC file is malformed."""
+
+    exit_code = 5
+
+
+class UsageError(MailscopeError):
+    """The command line asks for something that cannot be done."""
+
+    exit_code = 2

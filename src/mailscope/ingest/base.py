@@ -1,0 +1,86 @@
+"""What a reader is and what it yields.
+
+A reader turns one evidence file into a stream of items: ``Parsed`` (one source record,
+normalised into one or more table rows) or ``Bad`` (a record it could not understand,
+quarantined with its line and raw text). Every record read yields exactly one item, so
+``records = parsed + quarantined + duplicates`` holds per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO, Protocol
+
+RowValues = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One normalised row for ``table``; ``values['record_key']`` is its de-duplication key."""
+
+    table: str
+    values: RowValues
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One source record. ``rows[0]`` is the primary row: its key decides duplicates."""
+
+    line: int
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    """A record that could not be understood: kept whole in quarantine, never dropped."""
+
+    line: int
+    reason: str
+    raw: str
+
+
+Item = Parsed | Bad
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An evidence file, opened read-only on demand.
+
+    ``display`` is the path shown to users (``archive.zip!inner/path`` for zip members);
+    ``parts`` are the path components below the root the user named, which the mailbox
+    readers use (``jane@x/Inbox/Travel/1.eml``). ``opener`` returns a fresh binary stream.
+    """
+
+    display: str
+    parts: tuple[str, ...]
+    size: int
+    sha256: str
+    head: bytes
+    opener: OpenFn = field(repr=False)
+
+    def open(self) -> BinaryIO:
+        """A fresh read-only binary stream over the whole file."""
+        return self.opener()
+
+    @property
+    def name(self) -> str:
+        return self.parts[-1] if self.parts else self.display
+
+
+class OpenFn(Protocol):
+    def __call__(self) -> BinaryIO: ...
+
+
+class Reader(Protocol):
+    """A source format. ``name`` is the format id stored in the manifest."""
+
+    name: str
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """True when the first bytes of the file (up to 64 KiB) are this format."""
+        ...
+
+    def read(self, source: Source) -> Iterator[Item]:
+        """Yield one item per source record, in file order."""
+        ...

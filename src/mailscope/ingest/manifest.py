@@ -1,0 +1,53 @@
+"""``manifest.json``: one entry per evidence file with its SHA-256, format and counts.
+
+Per-file entries carry no wall-clock values, so the same evidence gives the same entries;
+ingest run times are listed separately.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from mailscope import __version__
+
+MANIFEST_NAME = "manifest.json"
+FILE_FIELDS = ("path", "sha256", "bytes", "format", "records", "quarantined", "duplicates")
+
+
+def manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """The manifest document as a dict (files sorted by path, then hash)."""
+    rows = connection.execute(
+        "SELECT path, sha256, bytes, format, records, quarantined, duplicates, parsed, seconds "
+        "FROM evidence ORDER BY path, sha256"
+    ).fetchall()
+    files = [dict(zip((*FILE_FIELDS, "parsed", "seconds"), row, strict=True)) for row in rows]
+    runs = connection.execute(
+        "SELECT run, started_at, finished_at, tool_version, files, records "
+        "FROM ingest_runs ORDER BY run"
+    ).fetchall()
+    return {
+        "schema": "mailscope.manifest/1",
+        "tool": {"name": "mailscope", "version": __version__},
+        "files": [{key: entry[key] for key in FILE_FIELDS} for entry in files],
+        "ingest_runs": [
+            {
+                "run": run,
+                "started_at": started.isoformat() + "Z",
+                "finished_at": finished.isoformat() + "Z",
+                "tool_version": version,
+                "files": count,
+                "records": records,
+            }
+            for run, started, finished, version, count, records in runs
+        ],
+    }
+
+
+def write_manifest(connection: duckdb.DuckDBPyConnection, case_dir: Path) -> Path:
+    """Write ``manifest.json`` into the case folder and return its path."""
+    path = case_dir / MANIFEST_NAME
+    path.write_bytes(orjson.dumps(manifest(connection), option=orjson.OPT_INDENT_2) + b"\n")
+    return path

@@ -1,0 +1,7 @@
+"""Readers for ual evidence; ``READERS`` lists them in sniffing order (most specific first)."""
+
+from __future__ import annotations
+
+from mailscope.ingest.base import Reader
+
+READERS: tuple[Reader, ...] = ()

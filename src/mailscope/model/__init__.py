@@ -1,0 +1,1 @@
+"""Plain typed records shared between stages."""

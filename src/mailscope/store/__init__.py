@@ -1,0 +1,1 @@
+"""The case store: one DuckDB file per case, the single source of truth for every stage."""

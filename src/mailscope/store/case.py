@@ -1,0 +1,64 @@
+"""Open (or create) a case folder and its DuckDB store at the current schema version."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+
+from mailscope.errors import CaseError
+
+SCHEMA_VERSION = "1"
+STORE_NAME = "case.duckdb"
+
+
+def store_path(case_dir: Path) -> Path:
+    """Where the DuckDB file of a case lives."""
+    return case_dir / STORE_NAME
+
+
+def open_case(
+    case_dir: Path, *, create: bool = False, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Connect to the case store; create the folder and schema when ``create`` is set."""
+    path = store_path(case_dir)
+    if not path.exists():
+        if not create:
+            raise CaseError(
+                "no case store here",
+                location=str(case_dir),
+                hint="run 'mailscope ingest --case DIR EVIDENCE…' first",
+            )
+        case_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as error:
+        raise CaseError(f"cannot open the case store: {error}", location=str(path)) from error
+    if not read_only:
+        _migrate(connection, path)
+    return connection
+
+
+def _migrate(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    connection.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and row[0] != SCHEMA_VERSION:
+        raise CaseError(
+            f"case store has schema version {row[0]}, this mailscope reads {SCHEMA_VERSION}",
+            location=str(path),
+            hint="re-ingest the evidence into a new case folder",
+        )
+    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    if row is None:
+        connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of each column of ``table``, in order."""
+    rows = connection.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [(str(name), str(kind)) for name, kind in rows]

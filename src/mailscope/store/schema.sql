@@ -1,0 +1,116 @@
+-- mailscope case store, schema version 1.
+-- The contract every stage reads: times are UTC (TIMESTAMP without zone), UPNs lower-case,
+-- InternetMessageIds in canonical '<local@domain>' form, folder paths as 'Inbox/Travel'.
+-- Every evidence-derived row carries record_key (the de-duplication key), source_sha256 and
+-- source_line (1-based line, or record ordinal for formats without lines).
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS evidence (
+    sha256 VARCHAR PRIMARY KEY, path VARCHAR, bytes BIGINT, format VARCHAR,
+    records BIGINT, parsed BIGINT, quarantined BIGINT, duplicates BIGINT, seconds DOUBLE,
+    container VARCHAR            -- the .zip it was read from, if any
+);
+
+CREATE TABLE IF NOT EXISTS ingest_runs (
+    run INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, tool_version VARCHAR,
+    files BIGINT, records BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    source_sha256 VARCHAR, source_path VARCHAR, source_line BIGINT, format VARCHAR,
+    reason VARCHAR, raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS audit_events (
+    record_key VARCHAR, id VARCHAR, time TIMESTAMP, workload VARCHAR, record_type INTEGER,
+    operation VARCHAR, user_id VARCHAR, user_type INTEGER, client_ip VARCHAR,
+    app_id VARCHAR, client_app_id VARCHAR, session_id VARCHAR, aad_session_id VARCHAR,
+    unique_token_id VARCHAR, token_issued_at TIMESTAMP, client_info VARCHAR,
+    user_agent VARCHAR, logon_type INTEGER, mailbox_upn VARCHAR, mailbox_guid VARCHAR,
+    result VARCHAR, object_id VARCHAR, organization_id VARCHAR,
+    parameters VARCHAR,          -- JSON object {name: value} of cmdlet Parameters / ExtendedProperties
+    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS mail_access (
+    record_key VARCHAR, event_key VARCHAR, event_id VARCHAR, time TIMESTAMP,
+    mailbox_upn VARCHAR, mailbox_guid VARCHAR, user_id VARCHAR,
+    access_type VARCHAR,         -- 'Bind' | 'Sync'
+    folder_path VARCHAR, message_id VARCHAR, size_bytes BIGINT,
+    is_throttled BOOLEAN, operation_count INTEGER, logon_type INTEGER, client_ip VARCHAR,
+    app_id VARCHAR, client_app_id VARCHAR, session_id VARCHAR, aad_session_id VARCHAR,
+    unique_token_id VARCHAR, token_issued_at TIMESTAMP, client_info VARCHAR,
+    user_agent VARCHAR, source_sha256 VARCHAR, source_line BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS signins (
+    record_key VARCHAR, id VARCHAR,
+    kind VARCHAR,                -- 'interactive' | 'noninteractive' | 'service_principal' | 'managed_identity'
+    time TIMESTAMP, user_id VARCHAR, upn VARCHAR, app_id VARCHAR, app_name VARCHAR,
+    resource_id VARCHAR, resource_name VARCHAR, ip VARCHAR, asn BIGINT, country VARCHAR,
+    city VARCHAR, session_id VARCHAR, unique_token_id VARCHAR, correlation_id VARCHAR,
+    status_code INTEGER, success BOOLEAN, user_agent VARCHAR, client_app VARCHAR,
+    is_interactive BOOLEAN, service_principal_id VARCHAR, service_principal_name VARCHAR,
+    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS graph_activity (
+    record_key VARCHAR, request_id VARCHAR, time TIMESTAMP, user_id VARCHAR, upn VARCHAR,
+    app_id VARCHAR, service_principal_id VARCHAR, ip VARCHAR, session_id VARCHAR,
+    sign_in_activity_id VARCHAR, token_issued_at TIMESTAMP, method VARCHAR,
+    request_uri VARCHAR, response_status INTEGER, user_agent VARCHAR, scopes VARCHAR,
+    roles VARCHAR, source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
+    raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS directory_audits (
+    record_key VARCHAR, id VARCHAR, time TIMESTAMP, category VARCHAR, activity VARCHAR,
+    operation_type VARCHAR, result VARCHAR, logged_by_service VARCHAR,
+    initiated_by_upn VARCHAR, initiated_by_app_id VARCHAR, initiated_by_ip VARCHAR,
+    target_ids VARCHAR, target_names VARCHAR,   -- '; '-joined
+    modified_properties VARCHAR,                -- JSON array [{name, old, new}]
+    correlation_id VARCHAR, source_format VARCHAR, source_sha256 VARCHAR,
+    source_line BIGINT, raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS directory_users (
+    record_key VARCHAR, object_id VARCHAR, upn VARCHAR, display_name VARCHAR,
+    department VARCHAR, job_title VARCHAR, office_location VARCHAR, mail VARCHAR,
+    account_enabled BOOLEAN, user_type VARCHAR, source_sha256 VARCHAR, source_line BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS messages (
+    record_key VARCHAR, mailbox_upn VARCHAR, folder_path VARCHAR, message_id VARCHAR,
+    date TIMESTAMP, sender VARCHAR, recipients VARCHAR, subject VARCHAR, size_bytes BIGINT,
+    attachment_names VARCHAR, body_text VARCHAR, source_format VARCHAR,
+    source_sha256 VARCHAR, source_path VARCHAR, source_line BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS message_trace (
+    record_key VARCHAR, message_id VARCHAR, time TIMESTAMP, sender VARCHAR,
+    recipient VARCHAR, subject VARCHAR, status VARCHAR, from_ip VARCHAR, to_ip VARCHAR,
+    size_bytes BIGINT, source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
+    raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS mail_rules (
+    record_key VARCHAR, kind VARCHAR,          -- 'inbox' | 'transport'
+    mailbox_upn VARCHAR, name VARCHAR, enabled BOOLEAN, forward_to VARCHAR,
+    redirect_to VARCHAR, forward_as_attachment_to VARCHAR, delete_message BOOLEAN,
+    move_to_folder VARCHAR, conditions VARCHAR, source_format VARCHAR,
+    source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    finding_id VARCHAR, rule_id VARCHAR, title VARCHAR, severity VARCHAR,
+    confidence DOUBLE, attack_ids VARCHAR[], mailboxes VARCHAR[], users VARCHAR[],
+    apps VARCHAR[], ips VARCHAR[], sessions VARCHAR[], tokens VARCHAR[],
+    first_seen TIMESTAMP, last_seen TIMESTAMP, evidence_keys VARCHAR[],
+    explanation VARCHAR, details VARCHAR        -- JSON object
+);
+
+CREATE TABLE IF NOT EXISTS rule_runs (
+    rule_id VARCHAR, status VARCHAR,            -- 'ran' | 'skipped' | 'error'
+    reason VARCHAR, findings BIGINT, seconds DOUBLE
+);
