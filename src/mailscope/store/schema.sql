@@ -114,3 +114,40 @@ CREATE TABLE IF NOT EXISTS rule_runs (
     rule_id VARCHAR, status VARCHAR,            -- 'ran' | 'skipped' | 'error'
     reason VARCHAR, findings BIGINT, seconds DOUBLE
 );
+
+-- Written by the scope stage (mailscope scope); read by reports. Rebuilt on every run.
+CREATE TABLE IF NOT EXISTS scope_actor (
+    kind VARCHAR,                -- 'ip' | 'session' | 'token' | 'app' | 'user_agent'
+    value VARCHAR, first_seen TIMESTAMP, last_seen TIMESTAMP, records BIGINT,
+    reason VARCHAR               -- why it belongs to the actor (finding ids, co-occurrence)
+);
+
+CREATE TABLE IF NOT EXISTS scope_access (  -- every mail_access row attributed to the actor
+    record_key VARCHAR, mailbox_upn VARCHAR, time TIMESTAMP, access_type VARCHAR,
+    folder_path VARCHAR, message_id VARCHAR, is_throttled BOOLEAN, client_ip VARCHAR,
+    app_id VARCHAR, session_id VARCHAR, unique_token_id VARCHAR, user_agent VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS scope_exposed_messages (
+    mailbox_upn VARCHAR, message_id VARCHAR,
+    basis VARCHAR,               -- strongest basis: 'bind' | 'sync' | 'throttled'
+    folder_path VARCHAR, date TIMESTAMP, subject VARCHAR, sender VARCHAR,
+    has_content BOOLEAN,         -- false when the message is known only from the logs
+    us_ssn INTEGER, has_itinerary BOOLEAN, has_marking BOOLEAN,
+    sensitive_kinds VARCHAR[]    -- e.g. ['us_ssn', 'itinerary', 'marking', 'credit_card']
+);
+
+CREATE TABLE IF NOT EXISTS scope_sensitive_hits (
+    mailbox_upn VARCHAR, message_id VARCHAR, kind VARCHAR, value_hash VARCHAR,
+    redacted VARCHAR, score DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS scope_people (  -- people whose personal data or mail was exposed
+    upn VARCHAR, display_name VARCHAR, department VARCHAR, reason VARCHAR,
+    mailboxes VARCHAR[], messages BIGINT, kinds VARCHAR[]
+);
+
+CREATE TABLE IF NOT EXISTS scope_blind_spots (
+    kind VARCHAR,                -- 'throttled_window' | 'audit_gap' | 'no_token_ids' | 'source_absent' | 'no_content' | 'coverage'
+    subject VARCHAR, start_time TIMESTAMP, end_time TIMESTAMP, detail VARCHAR
+);
