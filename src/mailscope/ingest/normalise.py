@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -225,6 +226,10 @@ def content_key(*parts: object) -> str:
     """A stable de-duplication key from record content, for records without a usable id."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        digest.update(orjson.dumps(part, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
+        try:
+            encoded = orjson.dumps(part, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # integers beyond 64 bits, exotic types: slower exact fallback
+            encoded = json.dumps(part, sort_keys=True, default=repr).encode()
+        digest.update(encoded)
         digest.update(b"\x1f")
     return digest.hexdigest()
