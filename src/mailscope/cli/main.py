@@ -23,6 +23,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.ingest_cmd",
     "mailscope.cli.case_cmd",
+    "mailscope.cli.detect_cmd",
 )
 
 _state = {"debug": False}

@@ -1,0 +1,53 @@
+"""Build the RuleContext of a run: the analysis period, the learning window, ``detect_window``.
+
+Baselines are learned from the evidence itself: the period is the span of the activity
+tables, and unless the responder names a ``--baseline-until`` date the learning window is
+the first part of that period (:data:`BASELINE_SHARE`). Rules read the three instants from
+the one-row ``detect_window`` table so their SQL stays engine-neutral.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from mailscope.detect.rule import RuleContext
+
+ACTIVITY_TABLES = ("audit_events", "mail_access", "signins", "graph_activity")
+BASELINE_SHARE = 1 / 3
+"""Fraction of the evidence period used to learn what is normal when no date is given."""
+
+
+def evidence_period(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[datetime | None, datetime | None]:
+    """First and last activity time over the activity tables (None when all are empty)."""
+    union = " UNION ALL ".join(
+        f"SELECT min(time) AS lo, max(time) AS hi FROM {table}" for table in ACTIVITY_TABLES
+    )
+    row = connection.execute(f"SELECT min(lo), max(hi) FROM ({union})").fetchone()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
+def default_baseline_until(start: datetime | None, end: datetime | None) -> datetime | None:
+    """End of the learning window: the first third of the period."""
+    if start is None or end is None:
+        return None
+    return start + (end - start) * BASELINE_SHARE
+
+
+def build_context(
+    connection: duckdb.DuckDBPyConnection, baseline_until: datetime | None = None
+) -> RuleContext:
+    """Resolve the window, (re)create ``detect_window`` and return the context."""
+    start, end = evidence_period(connection)
+    until = baseline_until if baseline_until is not None else default_baseline_until(start, end)
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE detect_window "
+        "(baseline_until TIMESTAMP, period_start TIMESTAMP, period_end TIMESTAMP)"
+    )
+    connection.execute("INSERT INTO detect_window VALUES (?, ?, ?)", [until, start, end])
+    return RuleContext(connection, until, start, end)

@@ -1,0 +1,190 @@
+"""What a detection is: metadata, the tables it needs, its logic, and its own test events.
+
+Built-in rules, user rules, Sigma rules and IOC hunts are all :class:`Detection` values and
+go through the same registry. Logic is usually SQL over the normalised case-store tables
+(see :func:`sql_detection`); Python is for the few cases where SQL is the wrong tool.
+Rule SQL reads the analysis window from the one-row ``detect_window`` table
+(``baseline_until``, ``period_start``, ``period_end``) rather than engine-specific
+parameters, so the same text can later be transpiled (sqlglot) to Spark SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import orjson
+
+from mailscope.model.finding import SEVERITY_ORDER, Finding, Severity
+
+Rows = Mapping[str, Sequence[Mapping[str, object]]]
+"""Test events: store table name -> rows (column name -> value); absent columns are NULL."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule's logic sees: the case store and the analysis window."""
+
+    connection: duckdb.DuckDBPyConnection
+    baseline_until: datetime | None
+    period_start: datetime | None
+    period_end: datetime | None
+
+    def query(
+        self, sql: str, params: Sequence[object] | Mapping[str, object] = ()
+    ) -> list[tuple[Any, ...]]:
+        """Run ``sql`` with ``params`` and return every row."""
+        return self.connection.execute(sql, params).fetchall()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTest:
+    """One test case carried by the rule: rows to load, and whether the rule must fire.
+
+    ``entities`` optionally names entities the findings must contain, e.g.
+    ``{"ips": ("203.0.113.7",)}``; for a negative test it is ignored.
+    """
+
+    name: str
+    rows: Rows
+    fires: bool
+    entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    baseline_until: datetime | None = None
+
+
+Logic = Callable[[RuleContext], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One detection: who it is, what it needs, what it does, and how it proves itself.
+
+    ``requires`` names store tables that must be non-empty for the rule to run; when one
+    is empty the engine reports the rule as skipped with that source named.
+    ``source`` says where the detection was defined (module, file:line) for error messages.
+    """
+
+    id: str
+    title: str
+    description: str
+    runbook: str
+    severity: Severity
+    attack_ids: tuple[str, ...]
+    requires: tuple[str, ...]
+    logic: Logic
+    tests: tuple[RuleTest, ...] = ()
+    source: str = "built-in"
+    enabled: bool = True
+
+    def run(self, ctx: RuleContext) -> list[Finding]:
+        """Evaluate the detection over the case store."""
+        return self.logic(ctx)
+
+
+ENTITY_COLUMNS = ("mailboxes", "users", "apps", "ips", "sessions", "tokens", "evidence_keys")
+"""List-valued result columns of detection SQL, copied onto the Finding."""
+
+
+def sql_detection(
+    *,
+    id: str,
+    title: str,
+    description: str,
+    runbook: str,
+    severity: Severity,
+    attack_ids: tuple[str, ...],
+    requires: tuple[str, ...],
+    sql: str,
+    confidence: float = 0.7,
+    tests: tuple[RuleTest, ...] = (),
+    source: str = "built-in",
+) -> Detection:
+    """A detection whose logic is one SQL query; each result row becomes one Finding.
+
+    Result columns, by name: ``explanation`` (required); optional ``severity`` and
+    ``confidence`` (override the defaults per row), list columns :data:`ENTITY_COLUMNS`,
+    ``first_seen``, ``last_seen``, and ``details`` (a JSON object string).
+    """
+
+    def logic(ctx: RuleContext) -> list[Finding]:
+        cursor = ctx.connection.execute(sql)
+        names = [column[0] for column in cursor.description or ()]
+        return [
+            finding_from_row(
+                dict(zip(names, row, strict=True)),
+                rule_id=id,
+                title=title,
+                severity=severity,
+                confidence=confidence,
+                attack_ids=attack_ids,
+            )
+            for row in cursor.fetchall()
+        ]
+
+    return Detection(
+        id=id,
+        title=title,
+        description=description,
+        runbook=runbook,
+        severity=severity,
+        attack_ids=attack_ids,
+        requires=requires,
+        logic=logic,
+        tests=tests,
+        source=source,
+    )
+
+
+def finding_from_row(
+    row: Mapping[str, Any],
+    *,
+    rule_id: str,
+    title: str,
+    severity: Severity,
+    confidence: float,
+    attack_ids: tuple[str, ...],
+) -> Finding:
+    """Build a Finding from one named result row (see :func:`sql_detection`)."""
+    row_severity = row.get("severity")
+    chosen: Severity = row_severity if row_severity in SEVERITY_ORDER else severity
+    row_confidence = row.get("confidence")
+    details = row.get("details")
+    return Finding(
+        rule_id=rule_id,
+        title=title,
+        severity=chosen,
+        confidence=_clamp(float(row_confidence) if row_confidence is not None else confidence),
+        explanation=str(row.get("explanation") or title),
+        attack_ids=attack_ids,
+        first_seen=row.get("first_seen"),
+        last_seen=row.get("last_seen"),
+        details=_as_details(details),
+        **{name: _as_tuple(row.get(name)) for name in ENTITY_COLUMNS},
+    )
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """A sorted, de-duplicated tuple of non-empty strings from a SQL list (or scalar)."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    return tuple(sorted({str(item) for item in items if item is not None and str(item) != ""}))
+
+
+def _as_details(value: object) -> dict[str, object]:
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    try:
+        parsed = orjson.loads(str(value))
+    except orjson.JSONDecodeError:
+        return {"details": str(value)}
+    return parsed if isinstance(parsed, dict) else {"details": parsed}
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(1.0, value))

@@ -1,0 +1,1 @@
+"""Built-in detections, one module per rule family; each exposes ``DETECTIONS``."""
