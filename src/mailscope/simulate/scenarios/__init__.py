@@ -1,0 +1,1 @@
+"""Intrusion scenarios, one module each: who the victims are and what the actor does."""
