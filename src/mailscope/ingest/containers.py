@@ -10,13 +10,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import orjson
 
-from mailscope.ingest.base import Bad
+from mailscope.ingest.base import Bad, Source
 
 # Array files larger than this are split by a streaming scanner instead of one orjson call.
 WHOLE_JSON_LIMIT = 256 * 1024 * 1024
@@ -89,25 +90,69 @@ def iter_json_lines(stream: BinaryIO) -> Iterator[tuple[int, object | Bad]]:
             yield number, Bad(number, f"invalid JSON: {error}", _preview(line))
 
 
+def iter_json_auto(stream: BinaryIO, size: int, head: bytes) -> Iterator[tuple[int, object | Bad]]:
+    """Records of a JSON file, whether JSON lines, an array, or a wrapped array (sniffed)."""
+    if looks_like_json_lines(head):
+        yield from iter_json_lines(stream)
+    else:
+        yield from iter_json_document(stream, size)
+
+
+def looks_like_json_lines(head: bytes) -> bool:
+    """True when the file is one JSON object per line rather than one document.
+
+    Either the first line is a whole object, or a later line starts with ``{`` at column 0
+    (pretty-printed documents indent their nested objects).
+    """
+    stripped = decode_head(head).lstrip()
+    if not stripped.startswith("{"):
+        return False
+    first, _, rest = stripped.partition("\n")
+    try:
+        if isinstance(orjson.loads(first), dict) and not _is_wrapper(orjson.loads(first)):
+            return True
+    except orjson.JSONDecodeError:
+        pass
+    return "\n{" in rest
+
+
+def _is_wrapper(document: object) -> bool:
+    return isinstance(document, dict) and any(
+        isinstance(document.get(key), list) for key in WRAPPER_KEYS
+    )
+
+
 def iter_json_document(stream: BinaryIO, size: int) -> Iterator[tuple[int, object | Bad]]:
     """Records of a JSON document: an array, a ``{"value": […]}``-style wrapper, or one object.
 
-    Line numbers are the line on which each record starts.
+    Arrays are split element by element (streamed, one bad element quarantined alone);
+    line numbers are the line on which each record starts.
     """
     if size > WHOLE_JSON_LIMIT:
-        yield from _scan_array(stream)
+        scanner = ArrayScanner(stream)
+        yield from scanner
+        if not scanner.found_array:
+            yield 1, Bad(1, "JSON object larger than 256 MiB without a records array", "")
         return
     data = stream.read().removeprefix(codecs.BOM_UTF8)
+    scanner = ArrayScanner(io.BytesIO(data))
+    items = list(scanner) if _array_like(data) else []
+    if scanner.found_array:
+        yield from items
+        return
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        # Perhaps JSON lines after all, or a truncated array: salvage what can be read.
+        # Perhaps JSON lines after all: salvage what can be read.
         yield from _salvage(data, f"invalid JSON document: {error}")
         return
-    records = unwrap(document)
-    starts = _record_start_lines(data, len(records)) if records else []
-    for index, record in enumerate(records):
-        yield (starts[index] if index < len(starts) else index + 1), record
+    for index, record in enumerate(unwrap(document)):
+        yield index + 1, record
+
+
+def _array_like(data: bytes) -> bool:
+    first = data.lstrip()[:1]
+    return first == b"[" or (first == b"{" and any(k.encode() in data for k in WRAPPER_KEYS))
 
 
 def unwrap(document: object) -> list[object]:
@@ -121,39 +166,6 @@ def unwrap(document: object) -> list[object]:
                 return inner
         return [document]
     return [document]
-
-
-def _record_start_lines(data: bytes, count: int) -> list[int]:
-    """Line of each top-level record in an array document (depth-2 object starts)."""
-    lines: list[int] = []
-    depth = 0
-    line = 1
-    in_string = False
-    escaped = False
-    wrapped = data.lstrip()[:1] == b"{"
-    target = 2 if wrapped else 1
-    for byte in data:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-            continue
-        if byte == 0x0A:
-            line += 1
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x7B, 0x5B):
-            if depth == target and byte == 0x7B:
-                lines.append(line)
-                if len(lines) == count:
-                    return lines
-            depth += 1
-        elif byte in (0x7D, 0x5D):
-            depth -= 1
-    return lines
 
 
 def _salvage(data: bytes, reason: str) -> Iterator[tuple[int, object | Bad]]:
@@ -174,41 +186,115 @@ def _salvage(data: bytes, reason: str) -> Iterator[tuple[int, object | Bad]]:
     yield 1, Bad(1, reason, _preview(data))
 
 
-def _scan_array(stream: BinaryIO) -> Iterator[tuple[int, object | Bad]]:
-    """Split a huge array into its elements without holding the document in memory."""
-    depth = 0
-    line = 1
-    in_string = False
-    escaped = False
-    current = bytearray()
-    start_line = 1
-    while chunk := stream.read(1 << 20):
-        for byte in chunk:
-            if depth >= 2 or (depth == 1 and byte not in (0x2C, 0x5D) and (current or byte > 0x20)):
-                if not current:
-                    start_line = line
-                current.append(byte)
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif byte == 0x5C:
-                    escaped = True
-                elif byte == 0x22:
-                    in_string = False
+# A string (group 1 is its closing quote: None when the buffer ends inside it) or a bracket.
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(")?|[\[\]{}]')
+_WRAPPER_BYTES = frozenset(key.encode() for key in WRAPPER_KEYS)
+
+
+class ArrayScanner:
+    """Splits the elements of a JSON array (bare, or under a wrapper key) from a stream.
+
+    Memory holds one element plus one read chunk, whatever the file size. Strings are
+    skipped by a regular expression, so brackets inside strings never count. An element
+    over 64 MiB is quarantined and skipped; a truncated last element is quarantined.
+    ``found_array`` tells afterwards whether any records array was seen at all.
+    """
+
+    def __init__(self, stream: BinaryIO, chunk_size: int = 1 << 20):
+        self._stream = stream
+        self._chunk_size = chunk_size
+        self._buffer = b""
+        self._line = 1  # line number at buffer offset ``_counted``
+        self._counted = 0
+        self.found_array = False
+
+    def __iter__(self) -> Iterator[tuple[int, object | Bad]]:
+        depth, level, start, pos = 0, -1, -1, 0
+        skipping = eof = False
+        last_key: bytes | None = None
+        while True:
+            match = _TOKEN.search(self._buffer, pos)
+            partial = match is not None and match.group(1) is None and match.group(0)[:1] == b'"'
+            if match is None or partial:
+                if eof:
+                    break
+                if start >= 0 and len(self._buffer) - start > MAX_RECORD_BYTES:
+                    yield self._bad(start, "record larger than 64 MiB")
+                    start, skipping = -1, True
+                if start >= 0:
+                    keep = start
+                elif skipping:
+                    keep = match.start() if match is not None else len(self._buffer)
+                else:
+                    keep = pos
+                eof = not self._refill(keep)
+                pos -= keep
+                start = start - keep if start >= 0 else start
                 continue
-            if byte == 0x0A:
-                line += 1
-            elif byte == 0x22:
-                in_string = True
-            elif byte in (0x7B, 0x5B):
+            if depth == level:
+                yield from self._scalars(pos, match.start())
+            pos = match.end()
+            first = match.group(0)[:1]
+            if first == b'"':
+                if level < 0 and depth == 1:
+                    last_key = match.group(0)[1:-1]
+                elif depth == level:
+                    yield self._element(match.start(), match.end())
+                continue
+            if first in (b"[", b"{"):
+                if level < 0 and first == b"[" and (depth == 0 or last_key in _WRAPPER_BYTES):
+                    level = depth + 1
+                    self.found_array = True
+                elif depth == level:
+                    start, skipping = match.start(), False
                 depth += 1
-            elif byte in (0x7D, 0x5D):
-                depth -= 1
-                if depth == 1 and current:
-                    yield _element(start_line, bytes(current))
-                    current.clear()
-    if current.strip():
-        yield start_line, Bad(start_line, "truncated JSON array element", _preview(bytes(current)))
+                continue
+            depth -= 1
+            if depth == level and (start >= 0 or skipping):
+                if start >= 0:
+                    yield self._element(start, match.end())
+                start, skipping = -1, False
+        if depth == level:
+            yield from self._scalars(pos, len(self._buffer))
+        if start >= 0:
+            yield self._bad(start, "truncated JSON array element")
+
+    def _refill(self, keep: int) -> bool:
+        """Drop the buffer before ``keep`` and append a chunk; False at end of file."""
+        chunk = self._stream.read(self._chunk_size)
+        if not chunk:
+            return False
+        if keep >= self._counted:
+            self._line += self._buffer.count(b"\n", self._counted, keep)
+            self._counted = 0
+        else:
+            self._counted -= keep
+        self._buffer = self._buffer[keep:] + chunk
+        return True
+
+    def _line_at(self, offset: int) -> int:
+        if offset > self._counted:
+            self._line += self._buffer.count(b"\n", self._counted, offset)
+            self._counted = offset
+        return self._line
+
+    def _element(self, begin: int, end: int) -> tuple[int, object | Bad]:
+        return _element(self._line_at(begin), self._buffer[begin:end])
+
+    def _bad(self, begin: int, reason: str) -> tuple[int, object | Bad]:
+        line = self._line_at(begin)
+        return line, Bad(line, reason, _preview(self._buffer[begin:]))
+
+    def _scalars(self, begin: int, end: int) -> Iterator[tuple[int, object | Bad]]:
+        """Non-object elements (numbers, true, null …) between two tokens of the array."""
+        gap = self._buffer[begin:end]
+        if not gap.strip(b", \t\r\n"):
+            return
+        offset = begin
+        for piece in gap.split(b","):
+            if piece.strip():
+                yield _element(self._line_at(offset), piece.strip())
+            offset += len(piece) + 1
 
 
 def _element(line: int, data: bytes) -> tuple[int, object | Bad]:
@@ -260,3 +346,22 @@ def _csv_raw(cells: list[str]) -> str:
 def _preview(data: bytes, limit: int = 1 << 20) -> str:
     """Raw text kept in quarantine (capped at 1 MiB; the file hash pins the full bytes)."""
     return data[:limit].decode("utf-8", errors="replace")
+
+
+def iter_json_records(source: Source) -> Iterator[tuple[int, object | Bad]]:
+    """Records of a JSON file whatever its shape: JSON lines, an array, or a wrapped array.
+
+    The file is JSON lines when its first line alone is one complete, unwrapped object.
+    """
+    with source.open() as stream:
+        first = stream.readline(MAX_RECORD_BYTES).removeprefix(codecs.BOM_UTF8).strip()
+    try:
+        value = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        value = None
+    as_lines = isinstance(value, dict) and unwrap(value) == [value]
+    with source.open() as stream:
+        if as_lines:
+            yield from iter_json_lines(stream)
+        else:
+            yield from iter_json_document(stream, source.size)

@@ -1,7 +1,8 @@
-"""Readers for google evidence; ``READERS`` lists them in sniffing order (most specific first)."""
+"""Readers for Google Workspace evidence; ``READERS`` lists them in sniffing order."""
 
 from __future__ import annotations
 
 from mailscope.ingest.base import Reader
+from mailscope.ingest.readers.google.reports_api import ReportsActivityReader
 
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (ReportsActivityReader(),)
