@@ -1,7 +1,28 @@
-"""Readers for ual evidence; ``READERS`` lists them in sniffing order (most specific first)."""
+"""Readers for Unified Audit Log evidence; ``READERS`` lists them in sniffing order.
+
+The most specific shapes come first: Graph records and Defender rows nest a whole AuditData
+object (which alone would look like Management API JSON), Sentinel rows are told by their
+renamed columns, and the two CSV layouts by their header.
+"""
 
 from __future__ import annotations
 
 from mailscope.ingest.base import Reader
+from mailscope.ingest.readers.ual.defender import DEFENDER_HUNTING
+from mailscope.ingest.readers.ual.graph_records import GRAPH_AUDIT_RECORDS
+from mailscope.ingest.readers.ual.management_json import MANAGEMENT_JSON
+from mailscope.ingest.readers.ual.search_export import (
+    PURVIEW_CSV,
+    SEARCH_UNIFIED_AUDIT_LOG_CSV,
+)
+from mailscope.ingest.readers.ual.sentinel import SENTINEL_CSV, SENTINEL_JSON
 
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (
+    GRAPH_AUDIT_RECORDS,
+    DEFENDER_HUNTING,
+    SENTINEL_JSON,
+    SENTINEL_CSV,
+    PURVIEW_CSV,
+    SEARCH_UNIFIED_AUDIT_LOG_CSV,
+    MANAGEMENT_JSON,
+)

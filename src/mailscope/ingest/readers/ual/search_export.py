@@ -1,0 +1,72 @@
+"""Purview "Audit search" and ``Search-UnifiedAuditLog`` exports: rows carrying AuditData.
+
+The newer Purview layout is ``RecordId,CreationDate,RecordType,Operation,UserId,AuditData,
+AssociatedAdminUnits,…``; the classic cmdlet output is ``CreationDate,UserIds,Operations,
+AuditData`` (sometimes with ``RecordType,ResultIndex,ResultCount,Identity,IsValid,
+ObjectState``). Both hold the full record as JSON in the ``AuditData`` cell; the other
+columns only fill fields the cell lacks. The same rows piped to ``ConvertTo-Json`` give the
+JSON form, read by the Management API reader through :func:`search_row_item`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import orjson
+
+from mailscope.ingest.base import Bad, Item, Source
+from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.normalise import blank
+from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.keys import RecordKeys
+from mailscope.ingest.readers.ual.reading import audit_item, csv_header, raw_json
+
+
+def search_row_item(
+    line: int, row: Mapping[str, object], keys: RecordKeys, source_format: str
+) -> Item:
+    """One export row → item: AuditData decoded, missing fields taken from the columns."""
+    cell = row.get("AuditData")
+    if isinstance(cell, str):
+        raw = cell
+        try:
+            data = orjson.loads(cell) if cell.strip() else {}
+        except orjson.JSONDecodeError as error:
+            return Bad(line, f"AuditData is not valid JSON: {error}", raw_json(dict(row)))
+    else:
+        data = cell if cell is not None else {}
+        raw = raw_json(dict(row))
+    if not isinstance(data, dict):
+        return Bad(line, "AuditData is not a JSON object", raw_json(dict(row)))
+    columns: dict[str, list[str]] = field_maps()["search_columns"]
+    for target, names in columns.items():
+        if blank(data.get(target)):
+            value = next((row[n] for n in names if not blank(row.get(n))), None)
+            if value is not None:
+                data[target] = value
+    return audit_item(line, data, keys=keys, source_format=source_format, raw=raw)
+
+
+class SearchExportCsvReader:
+    """A CSV export with an ``AuditData`` column; ``marker`` tells the two layouts apart."""
+
+    def __init__(self, name: str, marker: str):
+        self.name = name
+        self._marker = marker
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        columns = csv_header(head)
+        return "AuditData" in columns and self._marker in columns
+
+    def read(self, source: Source) -> Iterator[Item]:
+        keys = RecordKeys()
+        with source.open() as stream:
+            for line, row in iter_csv_rows(stream):
+                if isinstance(row, Bad):
+                    yield row
+                    continue
+                yield search_row_item(line, row, keys, self.name)
+
+
+PURVIEW_CSV = SearchExportCsvReader("ual-purview-csv", "Operation")
+SEARCH_UNIFIED_AUDIT_LOG_CSV = SearchExportCsvReader("ual-search-unifiedauditlog-csv", "Operations")

@@ -1,0 +1,94 @@
+"""Microsoft Sentinel ``OfficeActivity`` rows exported as CSV or JSON.
+
+Sentinel renames AuditData fields (``TimeGenerated``, ``OfficeWorkload``, ``OfficeId``,
+``Client_IPAddress``, ``Logon_Type`` …) and stores nested values (``Folders``,
+``OperationProperties``, ``Parameters``, ``AppAccessContext``) as JSON strings. Exports are
+often projections (the msticpy demo keeps 5 columns). Column reference:
+learn.microsoft.com/azure/azure-monitor/reference/tables/officeactivity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from mailscope.ingest.base import Bad, Item, Source
+from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.keys import RecordKeys
+from mailscope.ingest.readers.ual.reading import (
+    audit_item,
+    csv_header,
+    has_key,
+    json_head,
+    json_records,
+    raw_json,
+)
+from mailscope.ingest.readers.ual.renames import renamed
+
+# Any of these beside TimeGenerated + Operation marks an OfficeActivity row.
+OFFICE_COLUMNS = (
+    "OfficeWorkload",
+    "OfficeId",
+    "Client_IPAddress",
+    "ClientIP",
+    "UserId",
+    "RecordType",
+    "MailboxOwnerUPN",
+)
+
+
+def sentinel_item(line: int, row: Mapping[str, object], keys: RecordKeys, name: str) -> Item:
+    """One OfficeActivity row → item, its columns renamed back to AuditData names."""
+    renames: dict[str, str] = field_maps()["sentinel_renames"]
+    data = renamed(row, renames)
+    raw = raw_json(dict(row))
+    return audit_item(line, data, keys=keys, source_format=name, raw=raw, key_content=dict(row))
+
+
+class SentinelJsonReader:
+    """OfficeActivity rows as JSON lines, an array, or a ``{"value": […]}`` wrapper."""
+
+    name = "ual-sentinel-officeactivity-json"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        text = json_head(head)
+        if text is None or not has_key(text, "TimeGenerated") or not has_key(text, "Operation"):
+            return False
+        return '"OfficeActivity"' in text or any(has_key(text, c) for c in OFFICE_COLUMNS)
+
+    def read(self, source: Source) -> Iterator[Item]:
+        keys = RecordKeys()
+        for line, record in json_records(source):
+            if isinstance(record, Bad):
+                yield record
+            elif not isinstance(record, Mapping):
+                yield Bad(line, "record is not a JSON object", raw_json(record))
+            else:
+                yield sentinel_item(line, record, keys, self.name)
+
+
+class SentinelCsvReader:
+    """OfficeActivity rows as CSV (any projection keeping TimeGenerated and Operation)."""
+
+    name = "ual-sentinel-officeactivity-csv"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        columns = csv_header(head)
+        return (
+            {"TimeGenerated", "Operation"} <= columns
+            and "AuditData" not in columns
+            and any(c in columns for c in OFFICE_COLUMNS)
+        )
+
+    def read(self, source: Source) -> Iterator[Item]:
+        keys = RecordKeys()
+        with source.open() as stream:
+            for line, row in iter_csv_rows(stream):
+                if isinstance(row, Bad):
+                    yield row
+                else:
+                    yield sentinel_item(line, row, keys, self.name)
+
+
+SENTINEL_JSON = SentinelJsonReader()
+SENTINEL_CSV = SentinelCsvReader()
