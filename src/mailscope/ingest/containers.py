@@ -90,14 +90,6 @@ def iter_json_lines(stream: BinaryIO) -> Iterator[tuple[int, object | Bad]]:
             yield number, Bad(number, f"invalid JSON: {error}", _preview(line))
 
 
-def iter_json_auto(stream: BinaryIO, size: int, head: bytes) -> Iterator[tuple[int, object | Bad]]:
-    """Records of a JSON file, whether JSON lines, an array, or a wrapped array (sniffed)."""
-    if looks_like_json_lines(head):
-        yield from iter_json_lines(stream)
-    else:
-        yield from iter_json_document(stream, size)
-
-
 def looks_like_json_lines(head: bytes) -> bool:
     """True when the file is one JSON object per line rather than one document.
 
@@ -351,15 +343,18 @@ def _preview(data: bytes, limit: int = 1 << 20) -> str:
 def iter_json_records(source: Source) -> Iterator[tuple[int, object | Bad]]:
     """Records of a JSON file whatever its shape: JSON lines, an array, or a wrapped array.
 
-    The file is JSON lines when its first line alone is one complete, unwrapped object.
+    The file is JSON lines when its head says so (:func:`looks_like_json_lines`) or when its
+    first line alone is one complete, unwrapped object (first lines longer than the head).
     """
-    with source.open() as stream:
-        first = stream.readline(MAX_RECORD_BYTES).removeprefix(codecs.BOM_UTF8).strip()
-    try:
-        value = orjson.loads(first)
-    except orjson.JSONDecodeError:
-        value = None
-    as_lines = isinstance(value, dict) and unwrap(value) == [value]
+    as_lines = looks_like_json_lines(source.head)
+    if not as_lines and first_json_char(source.head) == "{":
+        with source.open() as stream:
+            first = stream.readline(MAX_RECORD_BYTES).removeprefix(codecs.BOM_UTF8).strip()
+        try:
+            value = orjson.loads(first)
+        except orjson.JSONDecodeError:
+            value = None
+        as_lines = isinstance(value, dict) and unwrap(value) == [value]
     with source.open() as stream:
         if as_lines:
             yield from iter_json_lines(stream)

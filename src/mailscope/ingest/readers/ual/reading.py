@@ -10,7 +10,7 @@ from functools import cache
 import orjson
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
-from mailscope.ingest.containers import decode_head, first_json_char, iter_json_auto
+from mailscope.ingest.containers import decode_head, first_json_char, iter_json_records
 from mailscope.ingest.readers.ual.auditdata import audit_rows
 from mailscope.ingest.readers.ual.keys import RecordKeys
 
@@ -49,8 +49,7 @@ def csv_header(head: bytes) -> set[str]:
 
 def json_records(source: Source) -> Iterator[tuple[int, object | Bad]]:
     """Each record of a JSON / JSON-lines source, with its line."""
-    with source.open() as stream:
-        yield from iter_json_auto(stream, source.size, source.head)
+    yield from iter_json_records(source)
 
 
 def raw_json(record: object) -> str:
