@@ -18,7 +18,7 @@ import duckdb
 
 from mailscope.detect.context import build_context
 from mailscope.detect.registry import Registry, builtin_registry
-from mailscope.detect.rule import Detection, RuleContext
+from mailscope.detect.rule import Detection, RuleContext, RuleSkipped
 from mailscope.detect.scoring import adjust_findings
 from mailscope.detect.user_rules import load_user_rules
 from mailscope.errors import RuleError
@@ -111,6 +111,8 @@ def _run_one(
     clock = time.perf_counter()
     try:
         found = detection.run(ctx)
+    except RuleSkipped as skipped:
+        return RuleRun(detection.id, "skipped", skipped.reason), []
     except (duckdb.Error, ValueError, TypeError, KeyError, RuleError) as error:
         seconds = time.perf_counter() - clock
         return RuleRun(detection.id, "error", f"{type(error).__name__}: {error}", 0, seconds), []

@@ -13,7 +13,9 @@ from importlib import import_module
 from mailscope.detect.rule import Detection
 from mailscope.errors import RuleError
 
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = (
+    "mailscope.detect.rules.forged_token",
+)
 
 
 class Registry:

@@ -24,6 +24,15 @@ Rows = Mapping[str, Sequence[Mapping[str, object]]]
 """Test events: store table name -> rows (column name -> value); absent columns are NULL."""
 
 
+class RuleSkipped(Exception):
+    """Raised by a rule's logic when it cannot judge this case (e.g. no baseline to learn
+    from); the engine records the rule as skipped with ``reason``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule's logic sees: the case store and the analysis window."""
@@ -38,6 +47,20 @@ class RuleContext:
     ) -> list[tuple[Any, ...]]:
         """Run ``sql`` with ``params`` and return every row."""
         return self.connection.execute(sql, params).fetchall()
+
+    def require_baseline(self, table: str) -> None:
+        """Skip the rule unless ``table`` has rows both before and after ``baseline_until``."""
+        row = self.connection.execute(
+            f"SELECT count(*) FILTER (WHERE t.time < w.baseline_until), "
+            f"count(*) FILTER (WHERE t.time >= w.baseline_until) "
+            f"FROM {table} t CROSS JOIN detect_window w"
+        ).fetchone()
+        before, after = (int(row[0]), int(row[1])) if row else (0, 0)
+        if before == 0 or after == 0:
+            raise RuleSkipped(
+                f"no baseline: {table} has {before} row(s) before and {after} after "
+                f"{self.baseline_until} (set --baseline-until)"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,17 +122,24 @@ def sql_detection(
     requires: tuple[str, ...],
     sql: str,
     confidence: float = 0.7,
+    explain: str | None = None,
+    baseline: str | None = None,
     tests: tuple[RuleTest, ...] = (),
     source: str = "built-in",
 ) -> Detection:
     """A detection whose logic is one SQL query; each result row becomes one Finding.
 
-    Result columns, by name: ``explanation`` (required); optional ``severity`` and
+    Result columns, by name: ``explanation`` (or an ``explain`` template such as
+    ``"{app} read {items:,} items"`` formatted with the row); optional ``severity`` and
     ``confidence`` (override the defaults per row), list columns :data:`ENTITY_COLUMNS`,
-    ``first_seen``, ``last_seen``, and ``details`` (a JSON object string).
+    ``first_seen``, ``last_seen``, ``details`` (a JSON object string). Any other column
+    is kept in the finding's details. ``baseline`` names a table that must hold rows on
+    both sides of ``baseline_until`` (else the rule is skipped, saying so).
     """
 
     def logic(ctx: RuleContext) -> list[Finding]:
+        if baseline is not None:
+            ctx.require_baseline(baseline)
         cursor = ctx.connection.execute(sql)
         names = [column[0] for column in cursor.description or ()]
         return [
@@ -120,6 +150,7 @@ def sql_detection(
                 severity=severity,
                 confidence=confidence,
                 attack_ids=attack_ids,
+                explain=explain,
             )
             for row in cursor.fetchall()
         ]
@@ -146,24 +177,45 @@ def finding_from_row(
     severity: Severity,
     confidence: float,
     attack_ids: tuple[str, ...],
+    explain: str | None = None,
 ) -> Finding:
     """Build a Finding from one named result row (see :func:`sql_detection`)."""
     row_severity = row.get("severity")
     chosen: Severity = row_severity if row_severity in SEVERITY_ORDER else severity
     row_confidence = row.get("confidence")
-    details = row.get("details")
+    details = _as_details(row.get("details"))
+    details.update(
+        {k: _plain(v) for k, v in row.items() if k not in _FINDING_COLUMNS and v is not None}
+    )
+    explanation = explain.format(**row) if explain else str(row.get("explanation") or title)
     return Finding(
         rule_id=rule_id,
         title=title,
         severity=chosen,
         confidence=_clamp(float(row_confidence) if row_confidence is not None else confidence),
-        explanation=str(row.get("explanation") or title),
+        explanation=" ".join(explanation.split()),
         attack_ids=attack_ids,
         first_seen=row.get("first_seen"),
         last_seen=row.get("last_seen"),
-        details=_as_details(details),
+        details=details,
         **{name: _as_tuple(row.get(name)) for name in ENTITY_COLUMNS},
     )
+
+
+_FINDING_COLUMNS = frozenset(
+    (*ENTITY_COLUMNS, "explanation", "severity", "confidence", "first_seen", "last_seen", "details")
+)
+
+
+def _plain(value: object) -> object:
+    """A JSON-friendly form of a SQL value for the finding's details."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, int | float | str | bool):
+        return value
+    return str(value)
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:

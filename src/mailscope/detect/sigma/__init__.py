@@ -1,0 +1,1 @@
+"""Sigma support: SigmaHQ rules mapped onto the case store and run as DuckDB SQL."""
