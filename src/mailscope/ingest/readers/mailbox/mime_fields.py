@@ -1,0 +1,167 @@
+"""Fields of an RFC 5322 message (``.eml``, one ``.mbox`` entry, PST transport headers).
+
+Parsed with the stdlib ``email`` package (``policy.default``). Evidence headers are often
+malformed: every header access falls back to the raw text, and nothing here raises on a
+bad header, charset or part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mailscope.ingest.normalise import normalise_message_id, parse_time, text
+from mailscope.ingest.readers.mailbox.html_text import html_to_text
+from mailscope.ingest.readers.mailbox.message_row import BODY_LIMIT, MessageFields
+
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
+
+
+def parse_message(data: bytes) -> EmailMessage:
+    """The message object of raw message bytes (never raises on malformed input)."""
+    parsed = BytesParser(policy=policy.default).parsebytes(data)
+    assert isinstance(parsed, EmailMessage)  # policy.default builds EmailMessage
+    return parsed
+
+
+def has_headers(message: Message) -> bool:
+    """False when the bytes had no header block at all (not a mail message)."""
+    return bool(message.keys())
+
+
+def mime_fields(message: EmailMessage, data: bytes) -> MessageFields:
+    """Normalised fields of a parsed message whose raw bytes are ``data``."""
+    return MessageFields(
+        message_id=header_message_id(message),
+        date=header_date(message),
+        sender=first_address(header_text(message, "From")),
+        recipients=_address_list(message, _RECIPIENT_HEADERS),
+        subject=header_text(message, "Subject"),
+        size_bytes=len(data),
+        attachment_names=attachment_names(message),
+        body_text=body_text(message),
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def header_text(message: Message, name: str) -> str | None:
+    """A header's decoded text (RFC 2047 words decoded); the raw value if decoding fails."""
+    try:
+        value = message.get(name)
+        return text(str(value)) if value is not None else None
+    except Exception:  # malformed header: the email package raises many kinds of error
+        for key, raw in message.raw_items():
+            if key.lower() == name.lower():
+                return text(str(raw))
+        return None
+
+
+def header_message_id(message: Message) -> str | None:
+    """The canonical ``<local@domain>`` Message-ID (the audit log's InternetMessageId)."""
+    raw = header_text(message, "Message-ID")
+    if raw is None:
+        return None
+    match = _MESSAGE_ID.search(raw)
+    return normalise_message_id(match.group(1) if match else raw.split()[0])
+
+
+def header_date(message: Message) -> datetime | None:
+    """The Date header as naive UTC, or None when absent or unparseable."""
+    raw = header_text(message, "Date")
+    if raw is None:
+        return None
+    try:
+        return parse_time(parsedate_to_datetime(raw))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return parse_time(raw)
+
+
+def first_address(value: str | None) -> str | None:
+    """The first address of a From-style value (``Name <a@x>`` → ``a@x``)."""
+    if value is None:
+        return None
+    found = addresses_of([value])
+    return found[0] if found else value
+
+
+def _address_list(message: Message, names: tuple[str, ...]) -> str | None:
+    return joined_addresses([header_text(message, name) for name in names])
+
+
+def joined_addresses(values: list[str | None]) -> str | None:
+    """Distinct addresses of several header values, ``; ``-joined in first-seen order."""
+    found = list(dict.fromkeys(addresses_of([v for v in values if v is not None])))
+    return "; ".join(found) if found else None
+
+
+def addresses_of(values: list[str]) -> list[str]:
+    """Lower-cased addresses in header values; unparseable entries are kept as written."""
+    try:
+        pairs = getaddresses(values)
+    except Exception:  # getaddresses can raise on hostile input in some Python versions
+        return [value.strip() for value in values if value.strip()]
+    return [address.lower() if "@" in address else address for _, address in pairs if address]
+
+
+def attachment_names(message: EmailMessage) -> str | None:
+    """``; ``-joined file names of the attachments, in message order."""
+    names: list[str] = []
+    for part in message.walk():
+        try:
+            name = part.get_filename()
+            disposition = part.get_content_disposition()
+        except Exception:  # malformed Content-Disposition parameters
+            continue
+        if name and (disposition == "attachment" or part.get_content_maintype() != "text"):
+            names.append(str(name).strip())
+    return "; ".join(names) if names else None
+
+
+def body_text(message: EmailMessage) -> str | None:
+    """Text of the text/plain parts, or of the text/html parts converted to text."""
+    plain: list[str] = []
+    html: list[str] = []
+    for part in message.walk():
+        if part.is_multipart() or _is_attachment(part):
+            continue
+        kind = part.get_content_type()
+        if kind == "text/plain":
+            plain.append(_decoded(part))
+        elif kind == "text/html":
+            html.append(_decoded(part))
+    if plain:
+        joined = "\n".join(plain)[:BODY_LIMIT]
+    elif html:
+        joined = html_to_text("\n".join(html)[: 4 * BODY_LIMIT], BODY_LIMIT)
+    else:
+        return None
+    return joined.strip() or None
+
+
+def _is_attachment(part: Message) -> bool:
+    try:
+        return part.get_content_disposition() == "attachment"
+    except Exception:  # malformed header: treat the part as body text
+        return False
+
+
+def _decoded(part: Message) -> str:
+    """The text of a part in its declared charset; unknown charsets fall back to UTF-8."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # broken transfer encoding
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
