@@ -15,8 +15,6 @@ from email import policy
 from email.parser import HeaderParser
 from typing import Any
 
-import pypff
-
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.normalise import normalise_folder_path, parse_time, text
 from mailscope.ingest.readers.mailbox.html_text import html_to_text
@@ -48,6 +46,11 @@ class PstReader:
         return head.startswith(PST_MAGIC)
 
     def read(self, source: Source) -> Iterator[Item]:
+        try:
+            import pypff  # optional extra: pip install 'mailscope[pst]'
+        except ImportError:
+            yield Bad(1, "PST support is not installed: pip install 'mailscope[pst]'", "")
+            return
         owner = owner_file_location(source.parts).mailbox
         with source.open() as stream:
             pff = pypff.file()
