@@ -219,7 +219,9 @@ class ArrayScanner:
                     keep = match.start() if match is not None else len(self._buffer)
                 else:
                     keep = pos
-                eof = not self._refill(keep)
+                if not self._refill(keep):
+                    eof = True
+                    continue
                 pos -= keep
                 start = start - keep if start >= 0 else start
                 continue
@@ -306,6 +308,8 @@ def iter_csv_rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | Bad]
     reader = csv.reader(text)
     try:
         header = next(reader)
+        if len(header) == 1 and header[0].lstrip("\ufeff").startswith("#TYPE"):
+            header = next(reader)  # Export-Csv without -NoTypeInformation writes a type line
     except (StopIteration, csv.Error):
         return
     header = [name.strip().lstrip("\ufeff") for name in header]

@@ -39,7 +39,9 @@ def csv_header(head: bytes) -> set[str]:
     text = decode_head(head).lstrip("\ufeff")
     if text.lstrip()[:1] in ("{", "["):
         return set()
-    first = text.split("\n", 1)[0]
+    first, _, rest = text.partition("\n")
+    if first.startswith("#TYPE"):  # Export-Csv's type line precedes the header
+        first = rest.split("\n", 1)[0]
     try:
         cells = next(csv.reader([first]))
     except (csv.Error, StopIteration):
