@@ -49,11 +49,15 @@ def addresses(value: object) -> str | None:
 
 
 def _addresses_in(cell: str) -> list[str]:
-    # Descriptions quote recipients ('eve@evil.example'): the quotes are not address text.
-    found = _SMTP.findall(cell) or _ADDRESS.findall(cell)
-    if found:
-        return [address.strip("'").lower() for address in found]
-    return [part.strip() for part in re.split(r"[;\n]", cell) if part.strip()]
+    found: list[str] = []
+    for entry in re.split(r"[;\n]", cell):
+        # Descriptions quote recipients ('eve@evil.example'): the quotes are not address text.
+        matches = _SMTP.findall(entry) or _ADDRESS.findall(entry)
+        if matches:
+            found.extend(address.strip("'").lower() for address in matches)
+        elif entry.strip():
+            found.append(entry.strip())
+    return found
 
 
 def description_actions(description: str | None) -> dict[str, object]:
