@@ -1,0 +1,67 @@
+"""Map one Microsoft Graph activity record to a ``graph_activity`` row.
+
+Shapes: the Event Hub ``MicrosoftGraphActivityLogs`` properties object (camelCase, token
+claims as ``C_Iat`` / ``C_Sid``) and Sentinel ``MicrosoftGraphActivityLogs`` rows
+(PascalCase). ``SignInActivityId`` is the sign-in's ``uniqueTokenIdentifier`` and
+``SessionId`` its ``sessionId`` (Entra docs, "Track and investigate identity activities
+with linkable identifiers").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mailscope.ingest.base import Row
+from mailscope.ingest.normalise import normalise_ip, normalise_upn, parse_time, text, to_int
+from mailscope.ingest.readers.entra.fields import GRAPH as F
+from mailscope.ingest.readers.entra.fields import first
+from mailscope.ingest.readers.entra.keys import record_key
+from mailscope.ingest.readers.entra.rejects import RecordError
+from mailscope.ingest.readers.entra.times import event_time
+
+
+def graph_row(
+    record: Mapping[str, object],
+    *,
+    raw: str,
+    fmt: str,
+    envelope: Mapping[str, object] | None = None,
+) -> Row:
+    """The ``graph_activity`` row of one Graph activity record."""
+    env = envelope or {}
+    time = event_time(record, F["time"], env.get("time"))
+    if time is None:
+        raise RecordError("Graph activity record without a valid time")
+    request_id = text(first(record, F["request_id"]))
+    return Row(
+        "graph_activity",
+        {
+            "record_key": record_key(request_id, time, record),
+            "request_id": request_id,
+            "time": time,
+            "user_id": text(first(record, F["user_id"])),
+            "upn": normalise_upn(first(record, F["upn"])),
+            "app_id": text(first(record, F["app_id"])),
+            "service_principal_id": text(first(record, F["service_principal_id"])),
+            "ip": normalise_ip(first(record, F["ip"]) or env.get("callerIpAddress")),
+            "session_id": text(first(record, F["session_id"])),
+            "sign_in_activity_id": text(first(record, F["sign_in_activity_id"])),
+            # C_Iat is the token's iat claim in epoch seconds; parse_time reads both forms.
+            "token_issued_at": parse_time(_epoch_or_text(first(record, F["token_issued_at"]))),
+            "method": text(first(record, F["method"])),
+            "request_uri": text(first(record, F["request_uri"])),
+            "response_status": to_int(first(record, F["response_status"])),
+            "user_agent": text(first(record, F["user_agent"])),
+            "scopes": text(first(record, F["scopes"])),
+            "roles": text(first(record, F["roles"])),
+            "source_format": fmt,
+            "raw": raw,
+        },
+    )
+
+
+def _epoch_or_text(value: object) -> object:
+    """``"1739874011"`` (an epoch claim as text) → 1739874011; other values unchanged."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
