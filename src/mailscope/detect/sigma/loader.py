@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+import yaml
 from sigma.collection import SigmaCollection
 from sigma.correlations import SigmaCorrelationRule
 from sigma.exceptions import SigmaError
@@ -102,11 +103,13 @@ def _rules_in(path: Path) -> Iterator[tuple[SigmaRule | None, SigmaProblem | Non
     try:
         text = path.read_text("utf-8")
         collection = SigmaCollection.from_yaml(text, collect_errors=True)
-    except (OSError, UnicodeDecodeError, SigmaError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, SigmaError, ValueError, yaml.YAMLError) as error:
         yield None, SigmaProblem(str(path), "", "", f"cannot read rule file: {error}")
         return
+    per_rule = {id(error) for rule in collection.rules for error in rule.errors}
     for invalid in collection.errors:
-        yield None, SigmaProblem(str(path), "", "", f"invalid Sigma: {invalid}")
+        if id(invalid) not in per_rule:
+            yield None, SigmaProblem(str(path), "", "", f"invalid Sigma: {invalid}")
     for rule in collection.rules:
         rule_id, title = _labels(rule)
         if isinstance(rule, SigmaCorrelationRule):
