@@ -15,6 +15,13 @@ from mailscope.errors import RuleError
 
 BUILTIN_MODULES: tuple[str, ...] = (
     "mailscope.detect.rules.forged_token",
+    "mailscope.detect.rules.new_app",
+    "mailscope.detect.rules.app_drift",
+    "mailscope.detect.rules.sync_context",
+    "mailscope.detect.rules.volume",
+    "mailscope.detect.rules.ip_signin",
+    "mailscope.detect.rules.rest_client",
+    "mailscope.detect.rules.inbox_rules",
 )
 
 

@@ -1,0 +1,159 @@
+"""New apps reading mail (detection 1), against the tenant's and each mailbox's history.
+
+Storm-0558 was caught by an alert on MailItemsAccessed records with an AppId that did not
+normally access mailboxes (CISA AA23-193A). "Normally" is learned from the evidence: an
+app is new to the tenant when none of the evidence before its first mail access (at least
+one day of it) shows it reading any mailbox; Microsoft first-party apps
+(``data/apps.json``) are never new to a tenant. The per-mailbox variant flags an app the
+tenant already uses appearing on a mailbox it never touched during the learning window.
+"""
+
+from __future__ import annotations
+
+from mailscope.detect.apps import first_party_apps, sql_list
+from mailscope.detect.events import ARCHIVER, EVIL_APP, OWA, access, at, history, merge
+from mailscope.detect.rule import RuleTest, sql_detection
+
+_FIRST_PARTY = sql_list(list(first_party_apps()))
+_APP = "coalesce(nullif(app_id, ''), nullif(client_app_id, ''))"
+
+_TENANT_SQL = f"""
+WITH acc AS (SELECT {_APP} AS app, * FROM mail_access),
+first_use AS (SELECT app, min(time) AS first_time FROM acc WHERE app IS NOT NULL GROUP BY app),
+fresh AS (
+    SELECT f.app, f.first_time, w.period_start FROM first_use f CROSS JOIN detect_window w
+    WHERE f.first_time >= least(w.baseline_until, w.period_start + INTERVAL '1' DAY)
+      AND f.app NOT IN {_FIRST_PARTY}
+)
+SELECT
+    a.app AS app,
+    array_agg(DISTINCT a.mailbox_upn) AS mailboxes,
+    array_agg(DISTINCT a.user_id) AS users,
+    array_agg(DISTINCT a.app) AS apps,
+    array_agg(DISTINCT a.client_ip) AS ips,
+    array_agg(DISTINCT coalesce(nullif(a.aad_session_id, ''), a.session_id)) AS sessions,
+    array_agg(DISTINCT a.unique_token_id) AS tokens,
+    array_agg(DISTINCT a.record_key) AS evidence_keys,
+    min(a.time) AS first_seen,
+    max(a.time) AS last_seen,
+    count(DISTINCT coalesce(a.message_id, a.folder_path)) AS items,
+    count(DISTINCT a.mailbox_upn) AS mailbox_count,
+    CAST(floor((epoch(min(f.first_time)) - epoch(min(f.period_start))) / 86400) AS INTEGER)
+        AS days_before,
+    CASE WHEN count(DISTINCT a.mailbox_upn) >= 2
+              OR count(*) FILTER (WHERE lower(a.user_id) <> lower(a.mailbox_upn)) > 0
+         THEN 'high' ELSE 'medium' END AS severity
+FROM acc a JOIN fresh f ON a.app = f.app
+GROUP BY a.app
+ORDER BY a.app
+"""
+
+_USER_SQL = f"""
+WITH acc AS (SELECT {_APP} AS app, * FROM mail_access),
+learned AS (
+    SELECT DISTINCT a.app, a.mailbox_upn FROM acc a CROSS JOIN detect_window w
+    WHERE a.time < w.baseline_until AND a.app IS NOT NULL
+),
+tenant_apps AS (SELECT DISTINCT app FROM learned),
+fresh AS (
+    SELECT a.* FROM acc a CROSS JOIN detect_window w
+    WHERE a.time >= w.baseline_until
+      AND a.app IN (SELECT app FROM tenant_apps)
+      AND a.app NOT IN {_FIRST_PARTY}
+      AND NOT EXISTS (SELECT 1 FROM learned l WHERE l.app = a.app AND l.mailbox_upn = a.mailbox_upn)
+)
+SELECT
+    app, mailbox_upn AS mailbox,
+    array_agg(DISTINCT mailbox_upn) AS mailboxes,
+    array_agg(DISTINCT user_id) AS users,
+    array_agg(DISTINCT app) AS apps,
+    array_agg(DISTINCT client_ip) AS ips,
+    array_agg(DISTINCT record_key) AS evidence_keys,
+    min(time) AS first_seen,
+    max(time) AS last_seen,
+    count(DISTINCT coalesce(message_id, folder_path)) AS items
+FROM fresh
+GROUP BY app, mailbox_upn
+ORDER BY app, mailbox_upn
+"""
+
+_QUIET = history(range(7), app_id=OWA)
+_ARCHIVED = history(range(7), app_id=ARCHIVER, user_id="archiver-sp")
+
+
+def _reads(app: str, mailboxes: tuple[str, ...], day: float) -> list[dict[str, object]]:
+    return [access(time=at(day), app_id=app, mailbox_upn=m, user_id="svc-app") for m in mailboxes]
+
+
+DETECTIONS = (
+    sql_detection(
+        id="MS-NEW-APP-MAIL",
+        title="App never seen before reads mailboxes",
+        description=(
+            "An AppId/ClientAppId that read no mailbox in the evidence before (at least the "
+            "first day) starts reading mail. Microsoft first-party apps are excluded."
+        ),
+        runbook=(
+            "Identify the app (Entra enterprise applications, its publisher and consent "
+            "grants). If it is not sanctioned, disable the service principal, revoke its "
+            "grants and scope every mailbox it read."
+        ),
+        severity="high",
+        attack_ids=("T1114.002", "T1550.001"),
+        requires=("mail_access",),
+        sql=_TENANT_SQL,
+        confidence=0.75,
+        explain=(
+            "app {app} read {items:,} item(s) in {mailbox_count} mailbox(es); never seen "
+            "reading mail in the {days_before} day(s) before"
+        ),
+        tests=(
+            RuleTest(
+                "unknown app reads three mailboxes on day 8",
+                merge(_QUIET, {"mail_access": _reads(EVIL_APP, ("a@x.org", "b@x.org", "c@x.org"), 8)}),
+                True,
+                {"apps": (EVIL_APP,), "mailboxes": ("a@x.org", "b@x.org", "c@x.org")},
+            ),
+            RuleTest(
+                "archiving app known from the first day; first-party app new later",
+                merge(_QUIET, _ARCHIVED, {"mail_access": _reads(ARCHIVER, ("a@x.org",), 8)},
+                      {"mail_access": _reads("27922004-5251-4030-b22d-91ecd9a37ea4",
+                                             ("alice@example.org",), 8)}),
+                False,
+            ),
+        ),
+    ),
+    sql_detection(
+        id="MS-APP-NEW-FOR-MAILBOX",
+        title="Known app reads a mailbox it never read during the learning window",
+        description=(
+            "A third-party app the tenant already uses reads a mailbox it did not touch "
+            "before the baseline date (per-mailbox baseline)."
+        ),
+        runbook=(
+            "Check whether the app's scope was widened (new mailbox added to an archiving "
+            "or CRM connector). If not, treat as app-to-mailbox drift and review grants."
+        ),
+        severity="low",
+        attack_ids=("T1114.002",),
+        requires=("mail_access",),
+        sql=_USER_SQL,
+        confidence=0.4,
+        baseline="mail_access",
+        explain="app {app} read {items:,} item(s) in {mailbox}, a mailbox it never read before",
+        tests=(
+            RuleTest(
+                "archiver reaches a new mailbox after the baseline",
+                merge(_QUIET, _ARCHIVED, {"mail_access": _reads(ARCHIVER, ("zed@x.org",), 8)}),
+                True,
+                {"mailboxes": ("zed@x.org",)},
+            ),
+            RuleTest(
+                "archiver keeps to its mailbox",
+                merge(_QUIET, _ARCHIVED, {"mail_access": [access(
+                    time=at(8), app_id=ARCHIVER, user_id="archiver-sp")]}),
+                False,
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,78 @@
+"""Scripted REST clients reading other users' mail (detection 10) — never on user agent alone.
+
+Storm-0558's scripted clients showed ``ClientInfoString`` ``Client=REST;Client=RESTSystem;;``
+(MSTI 2023-07-14), but legitimate integrations use REST too. This fires only when a REST
+client context (one IP) reads mailboxes that are not the acting user's own, or reads
+several users' mailboxes, and is high only when the reads also lack a sign-in of the user
+from that IP (a second, independent signal).
+"""
+
+from __future__ import annotations
+
+from mailscope.detect.events import ACTOR_IP, access, at, history, merge
+from mailscope.detect.rule import RuleTest, sql_detection
+
+_SQL = """
+WITH signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success),
+rest AS (
+    SELECT a.*,
+        lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn) AS non_owner,
+        EXISTS (SELECT 1 FROM signins) AND NOT EXISTS (SELECT 1 FROM signed_in s
+                    WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip) AS unbacked
+    FROM mail_access a
+    WHERE lower(a.client_info) LIKE 'client=rest;%'
+)
+SELECT client_ip AS ip,
+    array_agg(DISTINCT mailbox_upn) AS mailboxes,
+    array_agg(DISTINCT user_id) AS users,
+    array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
+    array_agg(DISTINCT client_ip) AS ips,
+    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
+    array_agg(DISTINCT unique_token_id) AS tokens,
+    array_agg(DISTINCT record_key) AS evidence_keys,
+    min(time) AS first_seen, max(time) AS last_seen,
+    count(DISTINCT mailbox_upn) AS mailbox_count,
+    count(*) AS records,
+    CASE WHEN avg(CASE WHEN unbacked THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 'high' ELSE 'medium' END
+        AS severity,
+    CASE WHEN avg(CASE WHEN unbacked THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 0.8 ELSE 0.5 END
+        AS confidence
+FROM rest
+GROUP BY client_ip
+HAVING count(*) FILTER (WHERE non_owner) > 0 OR count(DISTINCT mailbox_upn) >= 2
+ORDER BY ip
+"""
+
+_REST = "Client=REST;Client=RESTSystem;;"
+_BASE = history(range(3))
+
+DETECTIONS = (
+    sql_detection(
+        id="MS-REST-OTHERS-MAIL",
+        title="Scripted REST client reads other users' mail",
+        description=(
+            "A REST client (ClientInfoString Client=REST…) from one IP reads mailboxes other "
+            "than the acting user's own, or several users' mailboxes; high when the user has "
+            "no sign-in from that IP."
+        ),
+        runbook=(
+            "Identify the integration behind the IP and app; if none is sanctioned, treat "
+            "the IP, app and tokens as actor infrastructure."
+        ),
+        severity="medium",
+        attack_ids=("T1114.002", "T1059"),
+        requires=("mail_access",),
+        sql=_SQL,
+        confidence=0.6,
+        explain="REST client at {ip} read {mailbox_count} mailbox(es) ({records:,} record(s))",
+        tests=(
+            RuleTest("REST client reads two users' mail from an unsigned IP",
+                     merge(_BASE, access(time=at(4), client_ip=ACTOR_IP, client_info=_REST,
+                                         mailbox_upn="bob@example.org", user_id="bob@example.org"),
+                           access(time=at(4), client_ip=ACTOR_IP, client_info=_REST)),
+                     True, {"ips": (ACTOR_IP,)}),
+            RuleTest("user's own REST client on their own mailbox",
+                     merge(_BASE, access(time=at(4), client_info=_REST)), False),
+        ),
+    ),
+)
