@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.ingest_cmd",
     "mailscope.cli.case_cmd",
     "mailscope.cli.detect_cmd",
+    "mailscope.cli.simulate_cmd",
 )
 
 _state = {"debug": False}

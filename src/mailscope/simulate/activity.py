@@ -17,8 +17,10 @@ DESKTOP = App(records.OUTLOOK_DESKTOP, "Microsoft Office", *EXO, "Mobile Apps an
 WEB = App(records.OWA, "One Outlook Web", *EXO, "Browser")
 MOBILE = App(records.OUTLOOK_MOBILE, "Outlook Mobile", *EXO, "Mobile Apps and Desktop clients")
 DESKTOP_UA = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.{build}; Pro)"
-BROWSER_UA = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/113.0.0.0 Safari/537.36 Edg/113.0.1774.42")
+BROWSER_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/113.0.0.0 Safari/537.36 Edg/113.0.1774.42"
+)
 MOBILE_UA = "Outlook-iOS/723.4027091.prod.iphone (4.2320.0)"
 # Outlook builds: Current Channel moved from 16327 to 16529 during May/June 2023; a new
 # client version on a known device is not an intrusion signal on its own.
@@ -28,8 +30,11 @@ OLD_BUILD, NEW_BUILD = "16.0.16327.20248", "16.0.16529.20154"
 def client_for(person: Person, build: str) -> tuple[App, str, str]:
     """The app, ``ClientInfoString`` and user agent of a person's usual mail client."""
     if person.client == "desktop":
-        return (DESKTOP, f"Client=Microsoft Outlook {build};",
-                DESKTOP_UA.format(build=build.split(".", 2)[2]))
+        return (
+            DESKTOP,
+            f"Client=Microsoft Outlook {build};",
+            DESKTOP_UA.format(build=build.split(".", 2)[2]),
+        )
     return WEB, "Client=OWA;Action=ViewInbox;", BROWSER_UA
 
 
@@ -65,14 +70,26 @@ def generate_background(world: World, away: dict[str, tuple[int, int]]) -> None:
                 _mobile_evening(world, rng, ids, person, day)
 
 
-def _work_session(world: World, rng: random.Random, ids: IdSource, person: Person,
-                  day: datetime, build: str) -> Session:
+def _work_session(
+    world: World, rng: random.Random, ids: IdSource, person: Person, day: datetime, build: str
+) -> Session:
     start = day + timedelta(seconds=rng.randrange(12 * 3600, 14 * 3600 + 1800))
     end = start + timedelta(seconds=rng.randrange(7 * 3600, 10 * 3600))
     ip, place = place_of(person, at_home=rng.random() < 0.3)
     app, info, agent = client_for(person, build)
-    return open_session(world, rng, ids, person=person, app=app, ip=ip, place=place,
-                        client_info=info, user_agent=agent, start=start, end=end)
+    return open_session(
+        world,
+        rng,
+        ids,
+        person=person,
+        app=app,
+        ip=ip,
+        place=place,
+        client_info=info,
+        user_agent=agent,
+        start=start,
+        end=end,
+    )
 
 
 def _moment(rng: random.Random, session: Session) -> datetime:
@@ -81,78 +98,168 @@ def _moment(rng: random.Random, session: Session) -> datetime:
     return first + timedelta(seconds=rng.randrange(60, span))
 
 
-def read_mail(world: World, rng: random.Random, ids: IdSource, session: Session, *,
-              owner: Person, when: datetime, logon_type: int = 0, count: int = 0,
-              with_ids: bool = True, throttled: bool = False) -> None:
+def read_mail(
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    session: Session,
+    *,
+    owner: Person,
+    when: datetime,
+    logon_type: int = 0,
+    count: int = 0,
+    with_ids: bool = True,
+    throttled: bool = False,
+) -> None:
     """One aggregated Bind record of messages ``owner`` had received by ``when``."""
     folders = world.pick_items(rng, ids, owner.upn, when, count or rng.randrange(1, 5))
     if not folders:
         return
     token = session.token_at(when) if with_ids else None
-    world.evidence.add(when, records.mail_items_accessed(
-        ids, when, user=session.person.upn, owner=owner, access="Bind", folders=folders,
-        ip=session.ip, client_info=session.client_info, app_id=session.app.app_id,
-        logon_type=logon_type, token=token, throttled=throttled))
+    world.evidence.add(
+        when,
+        records.mail_items_accessed(
+            ids,
+            when,
+            user=session.person.upn,
+            owner=owner,
+            access="Bind",
+            folders=folders,
+            ip=session.ip,
+            client_info=session.client_info,
+            app_id=session.app.app_id,
+            logon_type=logon_type,
+            token=token,
+            throttled=throttled,
+        ),
+    )
 
 
-def sync_folders(world: World, ids: IdSource, session: Session, *, when: datetime,
-                 folders: list[str]) -> None:
+def sync_folders(
+    world: World, ids: IdSource, session: Session, *, when: datetime, folders: list[str]
+) -> None:
     """A client (re)synchronising whole folders: one Sync record per folder."""
     for offset, folder in enumerate(folders):
         at = when + timedelta(seconds=7 * offset)
-        world.evidence.add(at, records.mail_items_accessed(
-            ids, at, user=session.person.upn, owner=session.person, access="Sync",
-            folders=[(folder, [])], ip=session.ip, client_info=session.client_info,
-            app_id=session.app.app_id, logon_type=0, token=session.token_at(at)))
+        world.evidence.add(
+            at,
+            records.mail_items_accessed(
+                ids,
+                at,
+                user=session.person.upn,
+                owner=session.person,
+                access="Sync",
+                folders=[(folder, [])],
+                ip=session.ip,
+                client_info=session.client_info,
+                app_id=session.app.app_id,
+                logon_type=0,
+                token=session.token_at(at),
+            ),
+        )
 
 
-def _mail_day(world: World, rng: random.Random, ids: IdSource, session: Session,
-              day: datetime) -> None:
+def _mail_day(
+    world: World, rng: random.Random, ids: IdSource, session: Session, day: datetime
+) -> None:
     person = session.person
     for _ in range(rng.randrange(3, 9)):
         # About one aggregated record in ten carries no token ids at all (Entra docs,
         # "linkable identifiers": not every workload stamps them), so absence is benign.
-        read_mail(world, rng, ids, session, owner=person, when=_moment(rng, session),
-                  with_ids=rng.random() >= 0.1)
+        read_mail(
+            world,
+            rng,
+            ids,
+            session,
+            owner=person,
+            when=_moment(rng, session),
+            with_ids=rng.random() >= 0.1,
+        )
     for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
         when = _moment(rng, session)
         item = (ids.message_id("BN0PR09MB4410"), rng.randrange(3000, 60000))
-        world.evidence.add(when, records.mailbox_item_op(
-            ids, when, operation="Send", person=person, ip=session.ip,
-            client_info=session.client_info, token=session.token_at(when),
-            folder="Sent Items", item=item, subject="Re: follow-up"))
+        world.evidence.add(
+            when,
+            records.mailbox_item_op(
+                ids,
+                when,
+                operation="Send",
+                person=person,
+                ip=session.ip,
+                client_info=session.client_info,
+                token=session.token_at(when),
+                folder="Sent Items",
+                item=item,
+                subject="Re: follow-up",
+            ),
+        )
     for _ in range(rng.choice((0, 0, 0, 1, 2))):
         when = _moment(rng, session)
-        operation = rng.choice(("MoveToDeletedItems", "MoveToDeletedItems", "SoftDelete",
-                                "HardDelete"))
+        operation = rng.choice(
+            ("MoveToDeletedItems", "MoveToDeletedItems", "SoftDelete", "HardDelete")
+        )
         folder = "Recoverable Items/Deletions" if operation == "HardDelete" else "Inbox"
         item = (ids.message_id("BN0PR09MB4410"), rng.randrange(3000, 60000))
-        world.evidence.add(when, records.mailbox_item_op(
-            ids, when, operation=operation, person=person, ip=session.ip,
-            client_info=session.client_info, token=session.token_at(when), folder=folder,
-            item=item, subject="Newsletter"))
+        world.evidence.add(
+            when,
+            records.mailbox_item_op(
+                ids,
+                when,
+                operation=operation,
+                person=person,
+                ip=session.ip,
+                client_info=session.client_info,
+                token=session.token_at(when),
+                folder=folder,
+                item=item,
+                subject="Newsletter",
+            ),
+        )
     if rng.random() < 0.02:
         when = _moment(rng, session)
-        world.evidence.add(when, records.update_inbox_rules(
-            ids, when, person=person, ip=session.ip, token=session.token_at(when),
-            rule="Newsletters", actions='[{"ActionType":"MoveToFolder","Folder":"Newsletters"}]'))
+        world.evidence.add(
+            when,
+            records.update_inbox_rules(
+                ids,
+                when,
+                person=person,
+                ip=session.ip,
+                token=session.token_at(when),
+                rule="Newsletters",
+                actions='[{"ActionType":"MoveToFolder","Folder":"Newsletters"}]',
+            ),
+        )
     if rng.random() < 0.01:
         when = _moment(rng, session)
-        world.evidence.add(when, records.admin_cmdlet(
-            ids, when, operation=rng.choice(("New-InboxRule", "Set-InboxRule")),
-            user=person.upn, ip=session.ip, port=rng.randrange(20000, 60000),
-            object_id=f"{person.upn}\\Conference invites", token=session.token_at(when),
-            admin=False, parameters=[("Name", "Conference invites"),
-                                     ("SubjectContainsWords", "conference"),
-                                     ("MoveToFolder", "Conferences")]))
+        world.evidence.add(
+            when,
+            records.admin_cmdlet(
+                ids,
+                when,
+                operation=rng.choice(("New-InboxRule", "Set-InboxRule")),
+                user=person.upn,
+                ip=session.ip,
+                port=rng.randrange(20000, 60000),
+                object_id=f"{person.upn}\\Conference invites",
+                token=session.token_at(when),
+                admin=False,
+                parameters=[
+                    ("Name", "Conference invites"),
+                    ("SubjectContainsWords", "conference"),
+                    ("MoveToFolder", "Conferences"),
+                ],
+            ),
+        )
 
 
-def _delegate_reads(world: World, rng: random.Random, ids: IdSource, session: Session,
-                    principal: Person) -> None:
+def _delegate_reads(
+    world: World, rng: random.Random, ids: IdSource, session: Session, principal: Person
+) -> None:
     """An assistant with FullAccess reading the principal's mail (LogonType 2, delegate)."""
     for _ in range(rng.randrange(2, 6)):
-        read_mail(world, rng, ids, session, owner=principal, when=_moment(rng, session),
-                  logon_type=2)
+        read_mail(
+            world, rng, ids, session, owner=principal, when=_moment(rng, session), logon_type=2
+        )
 
 
 def _admin_work(world: World, rng: random.Random, ids: IdSource, session: Session) -> None:
@@ -161,27 +268,56 @@ def _admin_work(world: World, rng: random.Random, ids: IdSource, session: Sessio
         return
     when = _moment(rng, session)
     target = rng.choice(world.org.people)
-    operation = rng.choice(("Set-Mailbox", "Add-MailboxPermission",
-                            "Add-MailboxFolderPermission", "Set-Mailbox"))
+    operation = rng.choice(
+        ("Set-Mailbox", "Add-MailboxPermission", "Add-MailboxFolderPermission", "Set-Mailbox")
+    )
     parameters = {
         "Set-Mailbox": [("Identity", target.upn), ("RetentionPolicy", "Ministry 7 Year")],
-        "Add-MailboxPermission": [("Identity", target.upn), ("User", session.person.upn),
-                                  ("AccessRights", "FullAccess"), ("AutoMapping", "False")],
-        "Add-MailboxFolderPermission": [("Identity", f"{target.upn}:\\Calendar"),
-                                        ("User", rng.choice(world.org.people).upn),
-                                        ("AccessRights", "Reviewer")],
+        "Add-MailboxPermission": [
+            ("Identity", target.upn),
+            ("User", session.person.upn),
+            ("AccessRights", "FullAccess"),
+            ("AutoMapping", "False"),
+        ],
+        "Add-MailboxFolderPermission": [
+            ("Identity", f"{target.upn}:\\Calendar"),
+            ("User", rng.choice(world.org.people).upn),
+            ("AccessRights", "Reviewer"),
+        ],
     }[operation]
-    world.evidence.add(when, records.admin_cmdlet(
-        ids, when, operation=operation, user=session.person.upn, ip=session.ip,
-        port=rng.randrange(20000, 60000), object_id=target.upn, parameters=parameters,
-        token=session.token_at(when), admin=True))
+    world.evidence.add(
+        when,
+        records.admin_cmdlet(
+            ids,
+            when,
+            operation=operation,
+            user=session.person.upn,
+            ip=session.ip,
+            port=rng.randrange(20000, 60000),
+            object_id=target.upn,
+            parameters=parameters,
+            token=session.token_at(when),
+            admin=True,
+        ),
+    )
 
 
-def _mobile_evening(world: World, rng: random.Random, ids: IdSource, person: Person,
-                    day: datetime) -> None:
+def _mobile_evening(
+    world: World, rng: random.Random, ids: IdSource, person: Person, day: datetime
+) -> None:
     """A quick look at mail on the phone from home in the evening."""
     start = day + timedelta(hours=23, seconds=rng.randrange(0, 3000))
-    session = open_session(world, rng, ids, person=person, app=MOBILE, ip=person.home_ip,
-                           place=WASHINGTON, client_info="Client=OutlookMobile;Action=ViaProxy;",
-                           user_agent=MOBILE_UA, start=start, end=start + timedelta(minutes=20))
+    session = open_session(
+        world,
+        rng,
+        ids,
+        person=person,
+        app=MOBILE,
+        ip=person.home_ip,
+        place=WASHINGTON,
+        client_info="Client=OutlookMobile;Action=ViaProxy;",
+        user_agent=MOBILE_UA,
+        start=start,
+        end=start + timedelta(minutes=20),
+    )
     read_mail(world, rng, ids, session, owner=person, when=start + timedelta(minutes=3))

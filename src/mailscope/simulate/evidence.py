@@ -52,13 +52,22 @@ class ActorProfile:
     user_agents: list[str] = field(default_factory=list)
 
     def note(
-        self, *, ip: str = "", session_id: str | None = None, token_id: str | None = None,
-        app_id: str = "", user_agent: str = "",
+        self,
+        *,
+        ip: str = "",
+        session_id: str | None = None,
+        token_id: str | None = None,
+        app_id: str = "",
+        user_agent: str = "",
     ) -> None:
         """Remember an indicator once."""
-        for bucket, value in ((self.ips, ip), (self.session_ids, session_id),
-                              (self.token_ids, token_id), (self.app_ids, app_id),
-                              (self.user_agents, user_agent)):
+        for bucket, value in (
+            (self.ips, ip),
+            (self.session_ids, session_id),
+            (self.token_ids, token_id),
+            (self.app_ids, app_id),
+            (self.user_agents, user_agent),
+        ):
             if value and value not in bucket:
                 bucket.append(value)
 

@@ -23,13 +23,25 @@ FOLDER_MIX: dict[str, tuple[tuple[str, int], ...]] = {
     "Archive": (("general", 50), ("cable", 25), ("hr_ssn", 15), ("itinerary", 10)),
 }
 FOLDER_SHARE: tuple[tuple[str, int], ...] = (
-    ("Inbox", 40), ("Inbox/Travel", 12), ("Inbox/Cables", 14), ("Inbox/HR", 8),
-    ("Sent Items", 16), ("Archive", 10),
+    ("Inbox", 40),
+    ("Inbox/Travel", 12),
+    ("Inbox/Cables", 14),
+    ("Inbox/HR", 8),
+    ("Sent Items", 16),
+    ("Archive", 10),
 )
-TOPICS = ("maritime security consultations", "trade delegation logistics",
-          "visa policy coordination", "embassy staffing review", "climate dialogue",
-          "semiconductor export controls", "fisheries agreement", "regional summit planning",
-          "consular notification case", "public diplomacy campaign")
+TOPICS = (
+    "maritime security consultations",
+    "trade delegation logistics",
+    "visa policy coordination",
+    "embassy staffing review",
+    "climate dialogue",
+    "semiconductor export controls",
+    "fisheries agreement",
+    "regional summit planning",
+    "consular notification case",
+    "public diplomacy campaign",
+)
 PARTNERS = ("mofa.example", "embassy-partner.example", "think-tank.example", "press.example")
 
 
@@ -69,7 +81,11 @@ class _Draft:
 
 
 def build_mailbox(
-    rng: random.Random, org: Organisation, owner: Person, start: datetime, end: datetime,
+    rng: random.Random,
+    org: Organisation,
+    owner: Person,
+    start: datetime,
+    end: datetime,
     ssn_pool: list[str],
 ) -> list[Message]:
     """Messages of one mailbox dated between ``start`` and ``end``, numbered per folder
@@ -92,8 +108,20 @@ def build_mailbox(
         message_id = ids.message_id(server)
         sender, to = _parties(rng, org, owner, folder)
         eml = render_eml(message_id, when, sender, to, draft.subject, draft.lines)
-        messages.append(Message(owner.upn, folder, numbers[folder], message_id, when,
-                                draft.subject, draft.ssns, draft.itinerary, draft.marking, eml))
+        messages.append(
+            Message(
+                owner.upn,
+                folder,
+                numbers[folder],
+                message_id,
+                when,
+                draft.subject,
+                draft.ssns,
+                draft.itinerary,
+                draft.marking,
+                eml,
+            )
+        )
     return messages
 
 
@@ -138,14 +166,26 @@ def _draft(rng: random.Random, kind: str, when: datetime, pool: list[str]) -> _D
     topic = rng.choice(TOPICS)
     day = (when + timedelta(days=rng.randrange(3, 30))).strftime("%d %b %Y")
     if kind == "itinerary":
-        lines = [f"Please find the itinerary for the {topic} trip below.", "",
-                 *sensitive.itinerary_lines(rng, day), "", "Safe travels."]
+        lines = [
+            f"Please find the itinerary for the {topic} trip below.",
+            "",
+            *sensitive.itinerary_lines(rng, day),
+            "",
+            "Safe travels.",
+        ]
         return _Draft(f"Travel itinerary - {topic}", lines, (), True, None)
     if kind == "cable":
         marking = rng.choice(sensitive.MARKINGS)
-        lines = [marking, "", f"SUBJECT: Readout on {topic}", "",
-                 "1. Counterparts signalled flexibility on the timetable but not on substance.",
-                 "2. Post recommends continued engagement at the working level.", "", marking]
+        lines = [
+            marking,
+            "",
+            f"SUBJECT: Readout on {topic}",
+            "",
+            "1. Counterparts signalled flexibility on the timetable but not on substance.",
+            "2. Post recommends continued engagement at the working level.",
+            "",
+            marking,
+        ]
         return _Draft(f"({marking}) Readout: {topic}", lines, (), False, marking)
     if kind == "hr_ssn":
         ssns = tuple(sorted({rng.choice(pool) for _ in range(rng.randrange(1, 4))}))
@@ -155,15 +195,19 @@ def _draft(rng: random.Random, kind: str, when: datetime, pool: list[str]) -> _D
             lines.append(sensitive.near_miss_line(rng))
         return _Draft("Benefits enrollment - action required", lines, ssns, False, None)
     if kind == "hr":
-        lines = ["Reminder: open season for health benefits closes Friday.",
-                 sensitive.near_miss_line(rng), sensitive.near_miss_line(rng)]
+        lines = [
+            "Reminder: open season for health benefits closes Friday.",
+            sensitive.near_miss_line(rng),
+            sensitive.near_miss_line(rng),
+        ]
         return _Draft("HR notice: open season", lines, (), False, None)
     if kind == "travel_admin":
-        lines = ["The travel policy was updated; book through the approved agency only.",
-                 sensitive.near_miss_line(rng)]
+        lines = [
+            "The travel policy was updated; book through the approved agency only.",
+            sensitive.near_miss_line(rng),
+        ]
         return _Draft("Travel policy update", lines, (), False, None)
     lines = [f"Notes from today's meeting on {topic}.", "Action items are in the shared folder."]
     if rng.random() < 0.3:
         lines.append(sensitive.near_miss_line(rng))
     return _Draft(f"Re: {topic}", lines, (), False, None)
-

@@ -46,19 +46,29 @@ def folder_id(upn: str, folder: str) -> str:
     return f"LgAAAAB{digest}AQAAAB"
 
 
-def _exchange_head(ids: IdSource, when: datetime, operation: str, record_type: int,
-                   user: str, token: Token | None) -> JsonObject:
+def _exchange_head(
+    ids: IdSource, when: datetime, operation: str, record_type: int, user: str, token: Token | None
+) -> JsonObject:
     head: JsonObject = {}
     if token is not None:
         context: JsonObject = {"IssuedAtTime": iso(token.issued), "UniqueTokenId": token.token_id}
         if token.session_id:
             context = {"AADSessionId": token.session_id, **context}
         head["AppAccessContext"] = {**context, "ClientAppId": token.client_app_id}
-    head.update({
-        "CreationTime": iso(when), "Id": ids.guid(), "Operation": operation,
-        "OrganizationId": _ORG["id"], "RecordType": record_type, "ResultStatus": "Succeeded",
-        "UserKey": user_key(user), "UserType": 0, "Version": 1, "Workload": "Exchange",
-    })
+    head.update(
+        {
+            "CreationTime": iso(when),
+            "Id": ids.guid(),
+            "Operation": operation,
+            "OrganizationId": _ORG["id"],
+            "RecordType": record_type,
+            "ResultStatus": "Succeeded",
+            "UserKey": user_key(user),
+            "UserType": 0,
+            "Version": 1,
+            "Workload": "Exchange",
+        }
+    )
     return head
 
 
@@ -71,24 +81,46 @@ def set_organization_id(tenant_id: str) -> None:
 
 
 def mail_items_accessed(
-    ids: IdSource, when: datetime, *, user: str, owner: Person, access: str,
-    folders: list[tuple[str, list[Item]]], ip: str, client_info: str, app_id: str,
-    logon_type: int, token: Token | None, throttled: bool = False,
+    ids: IdSource,
+    when: datetime,
+    *,
+    user: str,
+    owner: Person,
+    access: str,
+    folders: list[tuple[str, list[Item]]],
+    ip: str,
+    client_info: str,
+    app_id: str,
+    logon_type: int,
+    token: Token | None,
+    throttled: bool = False,
 ) -> JsonObject:
     """A MailItemsAccessed record (RecordType 50). Bind lists the items read per folder
     and ``OperationCount``; Sync names whole folders without items (Purview docs,
     "Use MailItemsAccessed to investigate compromised accounts")."""
     data = _exchange_head(ids, when, "MailItemsAccessed", 50, user, token)
-    data.update({
-        "UserId": user, "AppId": app_id, "ClientAppId": token.client_app_id if token else "",
-        "ClientIPAddress": ip, "ClientInfoString": client_info, "ExternalAccess": False,
-        "InternalLogonType": 0, "LogonType": logon_type, "LogonUserSid": user_sid(user),
-        "MailboxGuid": mailbox_guid(owner.upn), "MailboxOwnerSid": user_sid(owner.upn),
-        "MailboxOwnerUPN": owner.upn,
-        "OperationProperties": [{"Name": "MailAccessType", "Value": access},
-                                {"Name": "IsThrottled", "Value": str(throttled)}],
-        "OrganizationName": TENANT_NAME, "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
-    })
+    data.update(
+        {
+            "UserId": user,
+            "AppId": app_id,
+            "ClientAppId": token.client_app_id if token else "",
+            "ClientIPAddress": ip,
+            "ClientInfoString": client_info,
+            "ExternalAccess": False,
+            "InternalLogonType": 0,
+            "LogonType": logon_type,
+            "LogonUserSid": user_sid(user),
+            "MailboxGuid": mailbox_guid(owner.upn),
+            "MailboxOwnerSid": user_sid(owner.upn),
+            "MailboxOwnerUPN": owner.upn,
+            "OperationProperties": [
+                {"Name": "MailAccessType", "Value": access},
+                {"Name": "IsThrottled", "Value": str(throttled)},
+            ],
+            "OrganizationName": TENANT_NAME,
+            "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
+        }
+    )
     if token is not None and token.session_id:
         data["SessionId"] = token.session_id
     data["Folders"] = [_folder(owner.upn, path, items, access) for path, items in folders]
@@ -107,25 +139,49 @@ def _folder(upn: str, folder: str, items: list[Item], access: str) -> JsonObject
 
 
 def mailbox_item_op(
-    ids: IdSource, when: datetime, *, operation: str, person: Person, ip: str,
-    client_info: str, token: Token | None, folder: str, item: Item, subject: str,
+    ids: IdSource,
+    when: datetime,
+    *,
+    operation: str,
+    person: Person,
+    ip: str,
+    client_info: str,
+    token: Token | None,
+    folder: str,
+    item: Item,
+    subject: str,
 ) -> JsonObject:
     """Send (RecordType 2) or SoftDelete/HardDelete/MoveToDeletedItems (RecordType 3)."""
     record_type = 2 if operation == "Send" else 3
     data = _exchange_head(ids, when, operation, record_type, person.upn, token)
-    data.update({
-        "ClientIP": ip, "UserId": person.upn, "AppId": token.client_app_id if token else "",
-        "ClientIPAddress": ip, "ClientInfoString": client_info, "ExternalAccess": False,
-        "InternalLogonType": 0, "LogonType": 0, "LogonUserSid": user_sid(person.upn),
-        "MailboxGuid": mailbox_guid(person.upn), "MailboxOwnerSid": user_sid(person.upn),
-        "MailboxOwnerUPN": person.upn, "OrganizationName": TENANT_NAME,
-        "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
-    })
+    data.update(
+        {
+            "ClientIP": ip,
+            "UserId": person.upn,
+            "AppId": token.client_app_id if token else "",
+            "ClientIPAddress": ip,
+            "ClientInfoString": client_info,
+            "ExternalAccess": False,
+            "InternalLogonType": 0,
+            "LogonType": 0,
+            "LogonUserSid": user_sid(person.upn),
+            "MailboxGuid": mailbox_guid(person.upn),
+            "MailboxOwnerSid": user_sid(person.upn),
+            "MailboxOwnerUPN": person.upn,
+            "OrganizationName": TENANT_NAME,
+            "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
+        }
+    )
     if token is not None and token.session_id:
         data["SessionId"] = token.session_id
     parent = {"Id": folder_id(person.upn, folder), "Path": audit_path(folder)}
-    entry = {"Id": ids.hexid(40), "InternetMessageId": item[0], "ParentFolder": parent,
-             "Subject": subject, "SizeInBytes": item[1]}
+    entry = {
+        "Id": ids.hexid(40),
+        "InternetMessageId": item[0],
+        "ParentFolder": parent,
+        "Subject": subject,
+        "SizeInBytes": item[1],
+    }
     if record_type == 2:
         data["Item"] = entry
         return data
@@ -133,56 +189,103 @@ def mailbox_item_op(
     data["CrossMailboxOperation"] = False
     data["Folder"] = parent
     if operation == "MoveToDeletedItems":
-        data["DestFolder"] = {"Id": folder_id(person.upn, "Deleted Items"),
-                              "Path": "\\Deleted Items"}
+        data["DestFolder"] = {
+            "Id": folder_id(person.upn, "Deleted Items"),
+            "Path": "\\Deleted Items",
+        }
     return data
 
 
 def admin_cmdlet(
-    ids: IdSource, when: datetime, *, operation: str, user: str, ip: str, port: int,
-    object_id: str, parameters: list[tuple[str, str]], token: Token | None, admin: bool,
+    ids: IdSource,
+    when: datetime,
+    *,
+    operation: str,
+    user: str,
+    ip: str,
+    port: int,
+    object_id: str,
+    parameters: list[tuple[str, str]],
+    token: Token | None,
+    admin: bool,
 ) -> JsonObject:
     """An Exchange cmdlet record (RecordType 1): New-InboxRule, Set-Mailbox,
     Add-MailboxPermission ... ``ClientIP`` carries ``ip:port`` as in Purview exports."""
     data = _exchange_head(ids, when, operation, 1, user, token)
     data["ResultStatus"] = "True"
     data["UserType"] = 2 if admin else 0
-    data.update({
-        "ClientIP": f"{ip}:{port}", "ObjectId": object_id, "UserId": user, "AppId": EXCHANGE,
-        "ClientAppId": "", "ExternalAccess": False, "OrganizationName": TENANT_NAME,
-        "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)",
-        "Parameters": [{"Name": n, "Value": v} for n, v in parameters],
-    })
+    data.update(
+        {
+            "ClientIP": f"{ip}:{port}",
+            "ObjectId": object_id,
+            "UserId": user,
+            "AppId": EXCHANGE,
+            "ClientAppId": "",
+            "ExternalAccess": False,
+            "OrganizationName": TENANT_NAME,
+            "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)",
+            "Parameters": [{"Name": n, "Value": v} for n, v in parameters],
+        }
+    )
     if token is not None and token.session_id:
         data["SessionId"] = token.session_id
     return data
 
 
-def update_inbox_rules(ids: IdSource, when: datetime, *, person: Person, ip: str,
-                       token: Token | None, rule: str, actions: str) -> JsonObject:
+def update_inbox_rules(
+    ids: IdSource,
+    when: datetime,
+    *,
+    person: Person,
+    ip: str,
+    token: Token | None,
+    rule: str,
+    actions: str,
+) -> JsonObject:
     """UpdateInboxRules (RecordType 2): a rule edited from the Outlook client."""
     data = _exchange_head(ids, when, "UpdateInboxRules", 2, person.upn, token)
-    data.update({
-        "ClientIP": ip, "UserId": person.upn, "ClientIPAddress": ip,
-        "ClientInfoString": "Client=MSExchangeRPC", "ClientProcessName": "OUTLOOK.EXE",
-        "ClientVersion": "16.0.16327.20248", "ExternalAccess": False, "InternalLogonType": 0,
-        "LogonType": 0, "LogonUserSid": user_sid(person.upn),
-        "MailboxGuid": mailbox_guid(person.upn), "MailboxOwnerSid": user_sid(person.upn),
-        "MailboxOwnerUPN": person.upn,
-        "OperationProperties": [{"Name": "RuleOperation", "Value": "ModifyMailboxRule"},
-                                {"Name": "RuleName", "Value": rule},
-                                {"Name": "RuleState", "Value": "Enabled"},
-                                {"Name": "RuleActions", "Value": actions}],
-        "OrganizationName": TENANT_NAME,
-        "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
-    })
+    data.update(
+        {
+            "ClientIP": ip,
+            "UserId": person.upn,
+            "ClientIPAddress": ip,
+            "ClientInfoString": "Client=MSExchangeRPC",
+            "ClientProcessName": "OUTLOOK.EXE",
+            "ClientVersion": "16.0.16327.20248",
+            "ExternalAccess": False,
+            "InternalLogonType": 0,
+            "LogonType": 0,
+            "LogonUserSid": user_sid(person.upn),
+            "MailboxGuid": mailbox_guid(person.upn),
+            "MailboxOwnerSid": user_sid(person.upn),
+            "MailboxOwnerUPN": person.upn,
+            "OperationProperties": [
+                {"Name": "RuleOperation", "Value": "ModifyMailboxRule"},
+                {"Name": "RuleName", "Value": rule},
+                {"Name": "RuleState", "Value": "Enabled"},
+                {"Name": "RuleActions", "Value": actions},
+            ],
+            "OrganizationName": TENANT_NAME,
+            "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
+        }
+    )
     if token is not None and token.session_id:
         data["SessionId"] = token.session_id
     return data
 
 
-def user_logged_in(ids: IdSource, when: datetime, *, person: Person, ip: str, user_agent: str,
-                   session_id: str, app_id: str, tenant_id: str, failed: bool = False) -> JsonObject:
+def user_logged_in(
+    ids: IdSource,
+    when: datetime,
+    *,
+    person: Person,
+    ip: str,
+    user_agent: str,
+    session_id: str,
+    app_id: str,
+    tenant_id: str,
+    failed: bool = False,
+) -> JsonObject:
     """UserLoggedIn / UserLoginFailed (RecordType 15, AzureActiveDirectory)."""
     record_id = ids.guid()
     properties: list[dict[str, Any]] = [
@@ -191,47 +294,84 @@ def user_logged_in(ids: IdSource, when: datetime, *, person: Person, ip: str, us
         {"Name": "RequestType", "Value": "Login:login"},
     ]
     return {
-        "CreationTime": iso(when), "Id": record_id,
+        "CreationTime": iso(when),
+        "Id": record_id,
         "Operation": "UserLoginFailed" if failed else "UserLoggedIn",
-        "OrganizationId": tenant_id, "RecordType": 15, "ResultStatus": "Success",
-        "UserKey": person.object_id, "UserType": 0, "Version": 1,
-        "Workload": "AzureActiveDirectory", "ClientIP": ip, "ObjectId": EXCHANGE,
-        "UserId": person.upn, "AzureActiveDirectoryEventType": 1,
-        "ExtendedProperties": properties, "ModifiedProperties": [],
+        "OrganizationId": tenant_id,
+        "RecordType": 15,
+        "ResultStatus": "Success",
+        "UserKey": person.object_id,
+        "UserType": 0,
+        "Version": 1,
+        "Workload": "AzureActiveDirectory",
+        "ClientIP": ip,
+        "ObjectId": EXCHANGE,
+        "UserId": person.upn,
+        "AzureActiveDirectoryEventType": 1,
+        "ExtendedProperties": properties,
+        "ModifiedProperties": [],
         "Actor": [{"ID": person.object_id, "Type": 0}, {"ID": person.upn, "Type": 5}],
-        "ActorContextId": tenant_id, "ActorIpAddress": ip, "InterSystemsId": ids.guid(),
-        "IntraSystemId": record_id, "SupportTicketId": "",
-        "Target": [{"ID": EXCHANGE, "Type": 0}], "TargetContextId": tenant_id,
+        "ActorContextId": tenant_id,
+        "ActorIpAddress": ip,
+        "InterSystemsId": ids.guid(),
+        "IntraSystemId": record_id,
+        "SupportTicketId": "",
+        "Target": [{"ID": EXCHANGE, "Type": 0}],
+        "TargetContextId": tenant_id,
         "ApplicationId": app_id,
-        "DeviceProperties": [{"Name": "OS", "Value": "Windows 10"},
-                             {"Name": "BrowserType", "Value": "Edge"},
-                             {"Name": "IsCompliantAndManaged", "Value": "True"},
-                             {"Name": "SessionId", "Value": session_id}],
+        "DeviceProperties": [
+            {"Name": "OS", "Value": "Windows 10"},
+            {"Name": "BrowserType", "Value": "Edge"},
+            {"Name": "IsCompliantAndManaged", "Value": "True"},
+            {"Name": "SessionId", "Value": session_id},
+        ],
         "ErrorNumber": "50140" if failed else "0",
     }
 
 
-def directory_op(ids: IdSource, when: datetime, *, operation: str, actor_upn: str,
-                 actor_id: str, app_id: str, app_name: str, tenant_id: str,
-                 modified: list[tuple[str, str]]) -> JsonObject:
+def directory_op(
+    ids: IdSource,
+    when: datetime,
+    *,
+    operation: str,
+    actor_upn: str,
+    actor_id: str,
+    app_id: str,
+    app_name: str,
+    tenant_id: str,
+    modified: list[tuple[str, str]],
+) -> JsonObject:
     """An Entra directory audit record in the UAL (RecordType 8): consent grants and app
     role assignments, shaped like the Management API sample's "Consent to application."."""
     record_id = ids.guid()
     return {
-        "CreationTime": iso(when), "Id": record_id, "Operation": operation,
-        "OrganizationId": tenant_id, "RecordType": 8, "ResultStatus": "Success",
-        "UserKey": f"{actor_id}@{tenant_id}", "UserType": 0, "Version": 1,
-        "Workload": "AzureActiveDirectory", "ObjectId": app_id, "UserId": actor_upn,
+        "CreationTime": iso(when),
+        "Id": record_id,
+        "Operation": operation,
+        "OrganizationId": tenant_id,
+        "RecordType": 8,
+        "ResultStatus": "Success",
+        "UserKey": f"{actor_id}@{tenant_id}",
+        "UserType": 0,
+        "Version": 1,
+        "Workload": "AzureActiveDirectory",
+        "ObjectId": app_id,
+        "UserId": actor_upn,
         "AzureActiveDirectoryEventType": 1,
         "ExtendedProperties": [
-            {"Name": "additionalDetails",
-             "Value": f'{{"User-Agent":"EvoSTS","AppId":"{app_id}"}}'},
-            {"Name": "extendedAuditEventCategory", "Value": "ServicePrincipal"}],
+            {"Name": "additionalDetails", "Value": f'{{"User-Agent":"EvoSTS","AppId":"{app_id}"}}'},
+            {"Name": "extendedAuditEventCategory", "Value": "ServicePrincipal"},
+        ],
         "ModifiedProperties": [{"Name": n, "NewValue": v, "OldValue": ""} for n, v in modified],
         "Actor": [{"ID": actor_upn, "Type": 5}, {"ID": actor_id, "Type": 2}],
-        "ActorContextId": tenant_id, "InterSystemsId": ids.guid(), "IntraSystemId": record_id,
+        "ActorContextId": tenant_id,
+        "InterSystemsId": ids.guid(),
+        "IntraSystemId": record_id,
         "SupportTicketId": "",
-        "Target": [{"ID": f"ServicePrincipal_{app_id}", "Type": 2}, {"ID": app_name, "Type": 1},
-                   {"ID": app_id, "Type": 2}],
+        "Target": [
+            {"ID": f"ServicePrincipal_{app_id}", "Type": 2},
+            {"ID": app_name, "Type": 1},
+            {"ID": app_id, "Type": 2},
+        ],
         "TargetContextId": tenant_id,
     }

@@ -20,8 +20,13 @@ from mailscope.simulate.sensitive import valid_ssn
 from mailscope.simulate.truth import THROTTLE_WINDOW, build_truth, is_throttled
 from mailscope.simulate.world import World
 from mailscope.simulate.writers import (
-    write_json, write_jsonl, write_mailboxes, write_management_jsonl, write_purview_csv,
-    write_signins, write_users_csv,
+    write_json,
+    write_jsonl,
+    write_mailboxes,
+    write_management_jsonl,
+    write_purview_csv,
+    write_signins,
+    write_users_csv,
 )
 
 MAIL_HISTORY = timedelta(days=40)  # content predating the period
@@ -64,14 +69,24 @@ def simulate(config: SimConfig) -> SimulationSummary:
     records.set_organization_id(org.tenant_id)
     cast = choose_cast(org, config.rng("cast"), config.days)
     victims = _victims(config, org)
-    extra = [cast.heavy_user, *cast.new_laptops, *(t[0] for t in cast.travellers),
-             *(v.upn for v in victims)]
+    extra = [
+        cast.heavy_user,
+        *cast.new_laptops,
+        *(t[0] for t in cast.travellers),
+        *(v.upn for v in victims),
+    ]
     mail_rng = config.rng("mail")
     pool = [valid_ssn(mail_rng) for _ in range(max(60, config.users))]
     mailboxes: dict[str, list[Message]] = {}
     for upn in _content_owners(org, config.rng("content"), extra):
-        mailboxes[upn] = build_mailbox(config.rng(f"mail/{upn}"), org, org.by_upn[upn],
-                                       PERIOD_START - MAIL_HISTORY, config.period_end, pool)
+        mailboxes[upn] = build_mailbox(
+            config.rng(f"mail/{upn}"),
+            org,
+            org.by_upn[upn],
+            PERIOD_START - MAIL_HISTORY,
+            config.period_end,
+            pool,
+        )
     world = World(config, org, mailboxes, Evidence())
     generate_background(world, travel_days(cast))
     generate_lookalikes(world, cast)
@@ -112,28 +127,39 @@ def _write(world: World) -> SimulationSummary:
         "users.csv": write_users_csv(out / "users.csv", world.org),
         "ual/purview-audit-search.csv": write_purview_csv(
             out / "ual/purview-audit-search.csv",
-            [r for r in evidence.audit if r.time < split + overlap]),
+            [r for r in evidence.audit if r.time < split + overlap],
+        ),
         "ual/management-api.jsonl": write_management_jsonl(
             out / "ual/management-api.jsonl",
-            [r for r in evidence.audit if r.time >= split - overlap]),
+            [r for r in evidence.audit if r.time >= split - overlap],
+        ),
     }
-    files.update({f"entra/{k}": v for k, v in write_signins(out / "entra",
-                                                           evidence.signins).items()})
+    files.update(
+        {f"entra/{k}": v for k, v in write_signins(out / "entra", evidence.signins).items()}
+    )
     if evidence.graph:
         graph = sorted(evidence.graph, key=lambda g: (g["time"], g["correlationId"]))
-        files["entra/graph-activity.jsonl"] = write_jsonl(out / "entra/graph-activity.jsonl",
-                                                          graph)
+        files["entra/graph-activity.jsonl"] = write_jsonl(out / "entra/graph-activity.jsonl", graph)
     files["mailboxes"] = write_mailboxes(out / "mailboxes", world.mailboxes)
-    scenario = {"name": config.scenario, "variant": config.variant, "seed": config.seed,
-                "users": config.users, "days": config.days,
-                "period": {"start": iso(world.start), "end": iso(world.end)}}
+    scenario = {
+        "name": config.scenario,
+        "variant": config.variant,
+        "seed": config.seed,
+        "users": config.users,
+        "days": config.days,
+        "period": {"start": iso(world.start), "end": iso(world.end)},
+    }
     truth = build_truth(evidence, world.org, world.mailboxes, scenario)
     write_json(out / "truth.json", truth)
     unique = len({r.data["Id"] for r in evidence.audit})
-    summary = SimulationSummary(files=files, audit_records=len(evidence.audit),
-                                unique_audit_ids=unique,
-                                compromised_mailboxes=truth["totals"]["mailboxes"],
-                                exposed_messages=truth["totals"]["exposed_messages"])
-    write_json(out / "simulation.json", {"files": files, "audit_records": unique,
-                                         "scenario": scenario})
+    summary = SimulationSummary(
+        files=files,
+        audit_records=len(evidence.audit),
+        unique_audit_ids=unique,
+        compromised_mailboxes=truth["totals"]["mailboxes"],
+        exposed_messages=truth["totals"]["exposed_messages"],
+    )
+    write_json(
+        out / "simulation.json", {"files": files, "audit_records": unique, "scenario": scenario}
+    )
     return summary

@@ -22,16 +22,33 @@ MARKINGS: tuple[str, ...] = (
 
 # (airline, flight, origin, destination): plausible long-haul and regional segments.
 FLIGHTS: tuple[tuple[str, int, str, str], ...] = (
-    ("UA", 837, "SFO", "NRT"), ("UA", 803, "IAD", "HND"), ("NH", 1, "IAD", "HND"),
-    ("JL", 7, "ORD", "NRT"), ("KE", 94, "IAD", "ICN"), ("CX", 831, "JFK", "HKG"),
-    ("SQ", 23, "JFK", "SIN"), ("QF", 12, "LAX", "SYD"), ("LH", 419, "IAD", "FRA"),
-    ("AF", 55, "IAD", "CDG"), ("BA", 292, "IAD", "LHR"), ("LO", 8, "ORD", "WAW"),
-    ("PR", 105, "SFO", "MNL"), ("VN", 98, "SFO", "SGN"), ("TG", 683, "NRT", "BKK"),
+    ("UA", 837, "SFO", "NRT"),
+    ("UA", 803, "IAD", "HND"),
+    ("NH", 1, "IAD", "HND"),
+    ("JL", 7, "ORD", "NRT"),
+    ("KE", 94, "IAD", "ICN"),
+    ("CX", 831, "JFK", "HKG"),
+    ("SQ", 23, "JFK", "SIN"),
+    ("QF", 12, "LAX", "SYD"),
+    ("LH", 419, "IAD", "FRA"),
+    ("AF", 55, "IAD", "CDG"),
+    ("BA", 292, "IAD", "LHR"),
+    ("LO", 8, "ORD", "WAW"),
+    ("PR", 105, "SFO", "MNL"),
+    ("VN", 98, "SFO", "SGN"),
+    ("TG", 683, "NRT", "BKK"),
 )
 HOTELS: tuple[str, ...] = (
-    "Hotel Okura Tokyo", "Lotte Hotel Seoul", "Marina Bay Sands", "Hotel Adlon Kempinski",
-    "Shangri-La Manila", "Sofitel Legend Metropole Hanoi", "Hotel Bristol Warsaw",
-    "Park Hyatt Sydney", "The Peninsula Hong Kong", "Le Meurice Paris",
+    "Hotel Okura Tokyo",
+    "Lotte Hotel Seoul",
+    "Marina Bay Sands",
+    "Hotel Adlon Kempinski",
+    "Shangri-La Manila",
+    "Sofitel Legend Metropole Hanoi",
+    "Hotel Bristol Warsaw",
+    "Park Hyatt Sydney",
+    "The Peninsula Hong Kong",
+    "Le Meurice Paris",
 )
 
 

@@ -61,7 +61,9 @@ def throttle_windows(records: Iterable[AuditRecord]) -> dict[str, list[datetime]
 
 
 def exposure(
-    actor_records: list[AuditRecord], messages: list[Message], windows: list[datetime],
+    actor_records: list[AuditRecord],
+    messages: list[Message],
+    windows: list[datetime],
 ) -> tuple[dict[str, set[str]], datetime, datetime]:
     """Exposed message ids of one mailbox per basis, and the actor's first/last access."""
     first = min(r.time for r in actor_records)
@@ -75,8 +77,9 @@ def exposure(
                 bind.update(i["InternetMessageId"] for i in folder.get("FolderItems", []))
             elif kind == "Sync":
                 path = export_folder(folder["Path"])
-                sync.update(m.message_id for m in messages
-                            if m.folder == path and m.date <= record.time)
+                sync.update(
+                    m.message_id for m in messages if m.folder == path and m.date <= record.time
+                )
     throttled: set[str] = set()
     for start in windows:
         if start > first:
@@ -86,7 +89,9 @@ def exposure(
 
 
 def build_truth(
-    evidence: Evidence, org: Organisation, mailboxes: dict[str, list[Message]],
+    evidence: Evidence,
+    org: Organisation,
+    mailboxes: dict[str, list[Message]],
     scenario: dict[str, Any],
 ) -> JsonObject:
     """The full truth document: scope contract fields plus scenario, distractors and the
@@ -97,47 +102,67 @@ def build_truth(
             by_mailbox.setdefault(record.data["MailboxOwnerUPN"], []).append(record)
     windows = throttle_windows(evidence.audit)
     labels = {m.message_id: m for box in mailboxes.values() for m in box}
-    compromised = []
+    compromised: list[JsonObject] = []
     all_ssns: set[str] = set()
     department_counts: dict[str, int] = {}
     for upn in sorted(by_mailbox):
-        bases, first, last = exposure(by_mailbox[upn], mailboxes.get(upn, []),
-                                      windows.get(upn, []))
+        bases, first, last = exposure(by_mailbox[upn], mailboxes.get(upn, []), windows.get(upn, []))
         exposed = sorted(bases["bind"] | bases["sync"] | bases["throttled"])
         found = [labels[m] for m in exposed if m in labels]
         ssns = {s for m in found for s in m.ssns}
         all_ssns |= ssns
         department = org.by_upn[upn].department
         department_counts[department] = department_counts.get(department, 0) + len(exposed)
-        compromised.append({
-            "upn": upn, "department": department, "first_access": iso(first),
-            "last_access": iso(last), "exposed_message_ids": exposed,
-            "exposure_basis": {k: len(v) for k, v in bases.items()},
-            "sensitive": {"us_ssn": len(ssns),
-                          "itinerary_messages": sum(m.itinerary for m in found),
-                          "marked_messages": sum(m.marking is not None for m in found)},
-        })
+        compromised.append(
+            {
+                "upn": upn,
+                "department": department,
+                "first_access": iso(first),
+                "last_access": iso(last),
+                "exposed_message_ids": exposed,
+                "exposure_basis": {k: len(v) for k, v in bases.items()},
+                "sensitive": {
+                    "us_ssn": len(ssns),
+                    "itinerary_messages": sum(m.itinerary for m in found),
+                    "marked_messages": sum(m.marking is not None for m in found),
+                },
+            }
+        )
     total = sum(len(c["exposed_message_ids"]) for c in compromised)
     actor = evidence.actor
     return {
         "schema": SCHEMA,
         "compromised_mailboxes": compromised,
-        "actor": {"ips": sorted(actor.ips), "session_ids": sorted(actor.session_ids),
-                  "app_ids": sorted(actor.app_ids), "user_agents": sorted(actor.user_agents),
-                  "token_ids": sorted(actor.token_ids)},
+        "actor": {
+            "ips": sorted(actor.ips),
+            "session_ids": sorted(actor.session_ids),
+            "app_ids": sorted(actor.app_ids),
+            "user_agents": sorted(actor.user_agents),
+            "token_ids": sorted(actor.token_ids),
+        },
         "totals": {
-            "mailboxes": len(compromised), "exposed_messages": total, "us_ssn": len(all_ssns),
+            "mailboxes": len(compromised),
+            "exposed_messages": total,
+            "us_ssn": len(all_ssns),
             "itinerary_messages": sum(c["sensitive"]["itinerary_messages"] for c in compromised),
             "marked_messages": sum(c["sensitive"]["marked_messages"] for c in compromised),
-            "department_share": {d: round(n / total, 6)
-                                 for d, n in sorted(department_counts.items()) if total},
+            "department_share": {
+                d: round(n / total, 6) for d, n in sorted(department_counts.items()) if total
+            },
         },
         "scenario": scenario,
         "distractors": evidence.distractors,
         "sensitive_labels": [
-            {"message_id": m.message_id, "mailbox": m.mailbox, "folder": m.folder,
-             "us_ssn": list(m.ssns), "itinerary": m.itinerary, "marking": m.marking}
-            for upn in sorted(mailboxes) for m in mailboxes[upn]
+            {
+                "message_id": m.message_id,
+                "mailbox": m.mailbox,
+                "folder": m.folder,
+                "us_ssn": list(m.ssns),
+                "itinerary": m.itinerary,
+                "marking": m.marking,
+            }
+            for upn in sorted(mailboxes)
+            for m in mailboxes[upn]
             if m.ssns or m.itinerary or m.marking
         ],
     }

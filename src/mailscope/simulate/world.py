@@ -52,7 +52,12 @@ class World:
         return messages[: bisect.bisect_left(self._dates.get(upn, []), when)]
 
     def pick_items(
-        self, rng: random.Random, ids: IdSource, upn: str, when: datetime, count: int,
+        self,
+        rng: random.Random,
+        ids: IdSource,
+        upn: str,
+        when: datetime,
+        count: int,
         folder: str | None = None,
     ) -> list[tuple[str, list[Item]]]:
         """Messages a client could open at ``when``, grouped per folder. Mailboxes without
@@ -61,14 +66,18 @@ class World:
         if folder is not None:
             pool = [m for m in pool if m.folder == folder]
         if upn not in self.mailboxes:
-            chosen = [("Inbox", (ids.message_id("SA1PR09MB2207"), rng.randrange(4000, 90000)))
-                      for _ in range(count)]
+            chosen = [
+                ("Inbox", (ids.message_id("SA1PR09MB2207"), rng.randrange(4000, 90000)))
+                for _ in range(count)
+            ]
         elif not pool:
             return []
         else:
             recent = pool[-40:]
-            chosen = [(m.folder, (m.message_id, m.size))
-                      for m in (rng.choice(recent) for _ in range(count))]
+            chosen = [
+                (m.folder, (m.message_id, m.size))
+                for m in (rng.choice(recent) for _ in range(count))
+            ]
         grouped: dict[str, list[Item]] = {}
         for path, item in chosen:
             if item not in grouped.setdefault(path, []):
@@ -96,8 +105,18 @@ class Session:
 
 
 def open_session(
-    world: World, rng: random.Random, ids: IdSource, *, person: Person, app: App, ip: str,
-    place: Place, client_info: str, user_agent: str, start: datetime, end: datetime,
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    *,
+    person: Person,
+    app: App,
+    ip: str,
+    place: Place,
+    client_info: str,
+    user_agent: str,
+    start: datetime,
+    end: datetime,
 ) -> Session:
     """Sign a person in at ``start`` and refresh the token roughly hourly until ``end``,
     recording every sign-in and the UAL ``UserLoggedIn`` record for the interactive one."""
@@ -107,15 +126,35 @@ def open_session(
     tenant = world.org.tenant_id
     while when < end:
         token = Token(session_id, ids.token_id(), when, app.app_id)
-        record = user_signin(ids, when, kind=kind, person=person, app=app, ip=ip, place=place,
-                             session_id=session_id, token_id=token.token_id,
-                             user_agent=user_agent, tenant_id=tenant)
+        record = user_signin(
+            ids,
+            when,
+            kind=kind,
+            person=person,
+            app=app,
+            ip=ip,
+            place=place,
+            session_id=session_id,
+            token_id=token.token_id,
+            user_agent=user_agent,
+            tenant_id=tenant,
+        )
         world.evidence.signins.append(SignInRecord(kind, when, record))
         tokens.append(token)
         if kind == "interactive":
-            world.evidence.add(when + timedelta(seconds=1), user_logged_in(
-                ids, when + timedelta(seconds=1), person=person, ip=ip, user_agent=user_agent,
-                session_id=session_id, app_id=app.app_id, tenant_id=tenant))
+            world.evidence.add(
+                when + timedelta(seconds=1),
+                user_logged_in(
+                    ids,
+                    when + timedelta(seconds=1),
+                    person=person,
+                    ip=ip,
+                    user_agent=user_agent,
+                    session_id=session_id,
+                    app_id=app.app_id,
+                    tenant_id=tenant,
+                ),
+            )
         when += timedelta(seconds=rng.randrange(50 * 60, 80 * 60))
         kind = "noninteractive"
     return Session(person, app, ip, place, client_info, session_id, tokens)

@@ -17,19 +17,53 @@ from mailscope.simulate.ids import us_date
 from mailscope.simulate.mail import Message
 from mailscope.simulate.org import DOMAIN, OFFICES, Organisation
 
-PURVIEW_HEADER = ("RecordId", "CreationDate", "RecordType", "Operation", "UserId", "AuditData",
-                  "AssociatedAdminUnits", "AssociatedAdminUnitsNames")
+PURVIEW_HEADER = (
+    "RecordId",
+    "CreationDate",
+    "RecordType",
+    "Operation",
+    "UserId",
+    "AuditData",
+    "AssociatedAdminUnits",
+    "AssociatedAdminUnitsNames",
+)
 # Entra admin center "Download users" column order (2023-2024 portal).
-USERS_HEADER = ("userPrincipalName", "displayName", "surname", "mail", "givenName", "objectId",
-                "userType", "jobTitle", "department", "accountEnabled", "usageLocation",
-                "streetAddress", "state", "country", "officeLocation", "city", "postalCode",
-                "telephoneNumber", "mobile", "alternateEmailAddress", "ageGroup",
-                "consentProvidedForMinor", "legalAgeGroupClassification", "companyName",
-                "creationType", "directorySynced", "invitationState", "identityIssuer",
-                "createdDateTime")
-SIGNIN_FILES = {"interactive": "signins-interactive.json",
-                "noninteractive": "signins-noninteractive.json",
-                "service_principal": "signins-serviceprincipal.json"}
+USERS_HEADER = (
+    "userPrincipalName",
+    "displayName",
+    "surname",
+    "mail",
+    "givenName",
+    "objectId",
+    "userType",
+    "jobTitle",
+    "department",
+    "accountEnabled",
+    "usageLocation",
+    "streetAddress",
+    "state",
+    "country",
+    "officeLocation",
+    "city",
+    "postalCode",
+    "telephoneNumber",
+    "mobile",
+    "alternateEmailAddress",
+    "ageGroup",
+    "consentProvidedForMinor",
+    "legalAgeGroupClassification",
+    "companyName",
+    "creationType",
+    "directorySynced",
+    "invitationState",
+    "identityIssuer",
+    "createdDateTime",
+)
+SIGNIN_FILES = {
+    "interactive": "signins-interactive.json",
+    "noninteractive": "signins-noninteractive.json",
+    "service_principal": "signins-serviceprincipal.json",
+}
 
 
 def _sort_key(record: AuditRecord) -> tuple[datetime, str]:
@@ -45,9 +79,18 @@ def write_purview_csv(path: Path, records: Iterable[AuditRecord]) -> int:
         writer.writerow(PURVIEW_HEADER)
         for record in rows:
             data = record.data
-            writer.writerow((data["Id"], us_date(record.time), data["RecordType"],
-                             data["Operation"], data["UserId"], orjson.dumps(data).decode(),
-                             "", ""))
+            writer.writerow(
+                (
+                    data["Id"],
+                    us_date(record.time),
+                    data["RecordType"],
+                    data["Operation"],
+                    data["UserId"],
+                    orjson.dumps(data).decode(),
+                    "",
+                    "",
+                )
+            )
     return len(rows)
 
 
@@ -72,8 +115,9 @@ def write_signins(folder: Path, signins: list[SignInRecord]) -> dict[str, int]:
     (the Microsoft-Extractor-Suite shape)."""
     counts: dict[str, int] = {}
     for kind, name in SIGNIN_FILES.items():
-        chosen = sorted((s for s in signins if s.kind == kind),
-                        key=lambda s: (s.time, str(s.data["id"])))
+        chosen = sorted(
+            (s for s in signins if s.kind == kind), key=lambda s: (s.time, str(s.data["id"]))
+        )
         values: list[Any] = [s.data for s in chosen]
         if kind == "interactive":
             payload = orjson.dumps({"value": values})
@@ -94,11 +138,39 @@ def write_users_csv(path: Path, org: Organisation) -> int:
         for p in org.people:
             name, street, city, postal = OFFICES[p.office]
             state = "VA" if city == "Arlington" else "DC"
-            writer.writerow((p.upn, p.display_name, p.surname, p.upn, p.given, p.object_id,
-                             "Member", p.job_title, p.department, "True", "US", street, state,
-                             "United States", name, city, postal, p.phone, p.mobile, "", "",
-                             "", "", "Ministry of Foreign Affairs", "", "True", "", DOMAIN,
-                             "2019-03-04T15:22:10Z"))
+            writer.writerow(
+                (
+                    p.upn,
+                    p.display_name,
+                    p.surname,
+                    p.upn,
+                    p.given,
+                    p.object_id,
+                    "Member",
+                    p.job_title,
+                    p.department,
+                    "True",
+                    "US",
+                    street,
+                    state,
+                    "United States",
+                    name,
+                    city,
+                    postal,
+                    p.phone,
+                    p.mobile,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "Ministry of Foreign Affairs",
+                    "",
+                    "True",
+                    "",
+                    DOMAIN,
+                    "2019-03-04T15:22:10Z",
+                )
+            )
     return len(org.people)
 
 

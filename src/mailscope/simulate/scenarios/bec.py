@@ -23,8 +23,11 @@ FORWARD_TO = "accounts.desk@mailbox-forward.example"
 
 def pick_victims(org: Organisation, rng: random.Random) -> list[Person]:
     """One staff member of the Western Hemisphere bureau."""
-    pool = [p for p in org.in_department("Bureau of Western Hemisphere Affairs")
-            if not p.executive and not p.assistant_of]
+    pool = [
+        p
+        for p in org.in_department("Bureau of Western Hemisphere Affairs")
+        if not p.executive and not p.assistant_of
+    ]
     return [rng.choice(pool)]
 
 
@@ -38,51 +41,129 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     tenant = world.org.tenant_id
     for attempt in range(3):
         when = day + timedelta(hours=9, minutes=attempt * 2)
-        world.evidence.signins.append(SignInRecord("interactive", when, user_signin(
-            ids, when, kind="interactive", person=victim, app=WEB, ip=ACTOR_IP, place=LAGOS,
-            session_id=ids.guid(), token_id=ids.token_id(), user_agent=BROWSER_UA,
-            tenant_id=tenant, error_code=50126)))
+        world.evidence.signins.append(
+            SignInRecord(
+                "interactive",
+                when,
+                user_signin(
+                    ids,
+                    when,
+                    kind="interactive",
+                    person=victim,
+                    app=WEB,
+                    ip=ACTOR_IP,
+                    place=LAGOS,
+                    session_id=ids.guid(),
+                    token_id=ids.token_id(),
+                    user_agent=BROWSER_UA,
+                    tenant_id=tenant,
+                    error_code=50126,
+                ),
+            )
+        )
     for offset in (0, 1):
         start = day + timedelta(days=offset, hours=9, minutes=10)
-        session = open_session(world, rng, ids, person=victim, app=WEB, ip=ACTOR_IP,
-                               place=LAGOS, client_info="Client=OWA;Action=ViewInbox;",
-                               user_agent=BROWSER_UA, start=start,
-                               end=start + timedelta(hours=2))
+        session = open_session(
+            world,
+            rng,
+            ids,
+            person=victim,
+            app=WEB,
+            ip=ACTOR_IP,
+            place=LAGOS,
+            client_info="Client=OWA;Action=ViewInbox;",
+            user_agent=BROWSER_UA,
+            start=start,
+            end=start + timedelta(hours=2),
+        )
         for token in session.tokens:
-            world.evidence.actor.note(ip=ACTOR_IP, session_id=session.session_id,
-                                      token_id=token.token_id, app_id=WEB.app_id,
-                                      user_agent=BROWSER_UA)
+            world.evidence.actor.note(
+                ip=ACTOR_IP,
+                session_id=session.session_id,
+                token_id=token.token_id,
+                app_id=WEB.app_id,
+                user_agent=BROWSER_UA,
+            )
         if offset == 0:
             _rules(world, rng, ids, session.token_at(start), victim, start)
         before = len(world.evidence.audit)
         for minute in range(5, 110, 4):
-            read_mail(world, rng, ids, session, owner=victim,
-                      when=start + timedelta(minutes=minute, seconds=rng.randrange(60)))
+            read_mail(
+                world,
+                rng,
+                ids,
+                session,
+                owner=victim,
+                when=start + timedelta(minutes=minute, seconds=rng.randrange(60)),
+            )
         for index in range(rng.randrange(4, 8)):
             when = start + timedelta(minutes=30 + index * 7)
-            world.evidence.add(when, records.mailbox_item_op(
-                ids, when, operation="Send", person=victim, ip=ACTOR_IP,
-                client_info=session.client_info, token=session.token_at(when),
-                folder="Sent Items", item=(ids.message_id("BN0PR09MB4410"), 24000),
-                subject="Updated invoice - action required"))
+            world.evidence.add(
+                when,
+                records.mailbox_item_op(
+                    ids,
+                    when,
+                    operation="Send",
+                    person=victim,
+                    ip=ACTOR_IP,
+                    client_info=session.client_info,
+                    token=session.token_at(when),
+                    folder="Sent Items",
+                    item=(ids.message_id("BN0PR09MB4410"), 24000),
+                    subject="Updated invoice - action required",
+                ),
+            )
         for record in world.evidence.audit[before:]:
             record.actor = True
 
 
-def _rules(world: World, rng: random.Random, ids: IdSource, token: Token, victim: Person,
-           start: datetime) -> None:
+def _rules(
+    world: World, rng: random.Random, ids: IdSource, token: Token, victim: Person, start: datetime
+) -> None:
     """A forwarding rule and a rule that deletes warnings about the compromise."""
     rules = [
-        ("New-InboxRule", [("Name", "."), ("ForwardTo", FORWARD_TO), ("MarkAsRead", "True"),
-                           ("StopProcessingRules", "False")]),
-        ("New-InboxRule", [("Name", ".."), ("SubjectOrBodyContainsWords", "hacked;phish;password"),
-                           ("DeleteMessage", "True"), ("StopProcessingRules", "True")]),
-        ("Set-Mailbox", [("Identity", victim.upn), ("ForwardingSmtpAddress", f"smtp:{FORWARD_TO}"),
-                         ("DeliverToMailboxAndForward", "True")]),
+        (
+            "New-InboxRule",
+            [
+                ("Name", "."),
+                ("ForwardTo", FORWARD_TO),
+                ("MarkAsRead", "True"),
+                ("StopProcessingRules", "False"),
+            ],
+        ),
+        (
+            "New-InboxRule",
+            [
+                ("Name", ".."),
+                ("SubjectOrBodyContainsWords", "hacked;phish;password"),
+                ("DeleteMessage", "True"),
+                ("StopProcessingRules", "True"),
+            ],
+        ),
+        (
+            "Set-Mailbox",
+            [
+                ("Identity", victim.upn),
+                ("ForwardingSmtpAddress", f"smtp:{FORWARD_TO}"),
+                ("DeliverToMailboxAndForward", "True"),
+            ],
+        ),
     ]
     for index, (operation, parameters) in enumerate(rules):
         when = start + timedelta(minutes=3 + index)
-        world.evidence.add(when, records.admin_cmdlet(
-            ids, when, operation=operation, user=victim.upn, ip=ACTOR_IP,
-            port=rng.randrange(20000, 60000), object_id=f"{victim.upn}\\{parameters[0][1]}",
-            parameters=parameters, token=token, admin=False), actor=True)
+        world.evidence.add(
+            when,
+            records.admin_cmdlet(
+                ids,
+                when,
+                operation=operation,
+                user=victim.upn,
+                ip=ACTOR_IP,
+                port=rng.randrange(20000, 60000),
+                object_id=f"{victim.upn}\\{parameters[0][1]}",
+                parameters=parameters,
+                token=token,
+                admin=False,
+            ),
+            actor=True,
+        )

@@ -14,8 +14,14 @@ from mailscope.simulate.world import World
 
 # Folders an espionage actor favours; travel plans and cables were what Storm-0558 took
 # (CSRB review, 2024: "officials' travel plans, diplomatic correspondence").
-PREFERRED = {"Inbox/Travel": 4, "Inbox/Cables": 4, "Inbox/HR": 2, "Inbox": 1,
-             "Sent Items": 1, "Archive": 1}
+PREFERRED = {
+    "Inbox/Travel": 4,
+    "Inbox/Cables": 4,
+    "Inbox/HR": 2,
+    "Inbox": 1,
+    "Sent Items": 1,
+    "Archive": 1,
+}
 
 
 def weekday_mornings(world: World) -> list[datetime]:
@@ -31,9 +37,19 @@ def choose_items(rng: random.Random, pool: list[Message], count: int) -> list[Me
 
 
 def actor_read(
-    world: World, ids: IdSource, *, when: datetime, owner: Person, chosen: list[Message],
-    ip: str, client_info: str, app_id: str, token: Token, throttled: bool = False,
-    logon_type: int = 0, user: str | None = None,
+    world: World,
+    ids: IdSource,
+    *,
+    when: datetime,
+    owner: Person,
+    chosen: list[Message],
+    ip: str,
+    client_info: str,
+    app_id: str,
+    token: Token,
+    throttled: bool = False,
+    logon_type: int = 0,
+    user: str | None = None,
 ) -> None:
     """One actor Bind record for ``chosen`` messages, grouped per folder, marked as actor."""
     grouped: dict[str, list[records.Item]] = {}
@@ -41,24 +57,70 @@ def actor_read(
         item = (message.message_id, message.size)
         if item not in grouped.setdefault(message.folder, []):
             grouped[message.folder].append(item)
-    world.evidence.add(when, records.mail_items_accessed(
-        ids, when, user=user or owner.upn, owner=owner, access="Bind",
-        folders=sorted(grouped.items()), ip=ip, client_info=client_info, app_id=app_id,
-        logon_type=logon_type, token=token, throttled=throttled), actor=True)
-    world.evidence.actor.note(ip=ip, session_id=token.session_id, token_id=token.token_id,
-                              app_id=app_id, user_agent=client_info)
+    world.evidence.add(
+        when,
+        records.mail_items_accessed(
+            ids,
+            when,
+            user=user or owner.upn,
+            owner=owner,
+            access="Bind",
+            folders=sorted(grouped.items()),
+            ip=ip,
+            client_info=client_info,
+            app_id=app_id,
+            logon_type=logon_type,
+            token=token,
+            throttled=throttled,
+        ),
+        actor=True,
+    )
+    world.evidence.actor.note(
+        ip=ip,
+        session_id=token.session_id,
+        token_id=token.token_id,
+        app_id=app_id,
+        user_agent=client_info,
+    )
 
 
 def actor_sync(
-    world: World, ids: IdSource, *, when: datetime, owner: Person, folder: str, ip: str,
-    client_info: str, app_id: str, token: Token,
+    world: World,
+    ids: IdSource,
+    *,
+    when: datetime,
+    owner: Person,
+    folder: str,
+    ip: str,
+    client_info: str,
+    app_id: str,
+    token: Token,
 ) -> None:
     """One actor Sync record of a whole folder."""
-    world.evidence.add(when, records.mail_items_accessed(
-        ids, when, user=owner.upn, owner=owner, access="Sync", folders=[(folder, [])], ip=ip,
-        client_info=client_info, app_id=app_id, logon_type=0, token=token), actor=True)
-    world.evidence.actor.note(ip=ip, session_id=token.session_id, token_id=token.token_id,
-                              app_id=app_id, user_agent=client_info)
+    world.evidence.add(
+        when,
+        records.mail_items_accessed(
+            ids,
+            when,
+            user=owner.upn,
+            owner=owner,
+            access="Sync",
+            folders=[(folder, [])],
+            ip=ip,
+            client_info=client_info,
+            app_id=app_id,
+            logon_type=0,
+            token=token,
+        ),
+        actor=True,
+    )
+    world.evidence.actor.note(
+        ip=ip,
+        session_id=token.session_id,
+        token_id=token.token_id,
+        app_id=app_id,
+        user_agent=client_info,
+    )
 
 
 def later(when: datetime, rng: random.Random, low: int, high: int) -> datetime:

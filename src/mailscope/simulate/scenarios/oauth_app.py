@@ -40,30 +40,67 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     tenant = world.org.tenant_id
     grant_at = world.start + timedelta(days=2, hours=15, minutes=12)
     grants = [
-        ("Consent to application.", [("ConsentContext.IsAdminConsent", "True"),
-                                     ("ConsentContext.IsAppOnly", "True"),
-                                     ("ConsentAction.Permissions", "Mail.Read")]),
-        ("Add app role assignment to service principal.",
-         [("AppRole.Value", "Mail.Read"), ("ServicePrincipal.AppId", app_id)]),
-        ("Add app role assignment to service principal.",
-         [("AppRole.Value", "full_access_as_app"), ("ServicePrincipal.AppId", app_id)]),
+        (
+            "Consent to application.",
+            [
+                ("ConsentContext.IsAdminConsent", "True"),
+                ("ConsentContext.IsAppOnly", "True"),
+                ("ConsentAction.Permissions", "Mail.Read"),
+            ],
+        ),
+        (
+            "Add app role assignment to service principal.",
+            [("AppRole.Value", "Mail.Read"), ("ServicePrincipal.AppId", app_id)],
+        ),
+        (
+            "Add app role assignment to service principal.",
+            [("AppRole.Value", "full_access_as_app"), ("ServicePrincipal.AppId", app_id)],
+        ),
     ]
     for index, (operation, modified) in enumerate(grants):
         when = grant_at + timedelta(seconds=20 * index)
-        world.evidence.add(when, records.directory_op(
-            ids, when, operation=operation, actor_upn=admin.upn, actor_id=admin.object_id,
-            app_id=app_id, app_name=APP_NAME, tenant_id=tenant, modified=modified), actor=True)
+        world.evidence.add(
+            when,
+            records.directory_op(
+                ids,
+                when,
+                operation=operation,
+                actor_upn=admin.upn,
+                actor_id=admin.object_id,
+                app_id=app_id,
+                app_name=APP_NAME,
+                tenant_id=tenant,
+                modified=modified,
+            ),
+            actor=True,
+        )
     for night in world.days()[3:]:
         when = later(night, rng, 3600, 5 * 3600)
         ip = rng.choice(APP_IPS)
         token = Token(None, ids.token_id(), when, app_id)
         session_id = ids.guid()
-        world.evidence.signins.append(SignInRecord("service_principal", when,
-            service_principal_signin(
-                ids, when, app_id=app_id, app_name=APP_NAME, sp_id=sp_id, ip=ip,
-                place=AMSTERDAM, token_id=token.token_id, session_id=session_id,
-                resource_id=records.GRAPH, resource_name="Microsoft Graph", tenant_id=tenant,
-                owner_tenant=owner_tenant, user_agent=GRAPH_UA)))
+        world.evidence.signins.append(
+            SignInRecord(
+                "service_principal",
+                when,
+                service_principal_signin(
+                    ids,
+                    when,
+                    app_id=app_id,
+                    app_name=APP_NAME,
+                    sp_id=sp_id,
+                    ip=ip,
+                    place=AMSTERDAM,
+                    token_id=token.token_id,
+                    session_id=session_id,
+                    resource_id=records.GRAPH,
+                    resource_name="Microsoft Graph",
+                    tenant_id=tenant,
+                    owner_tenant=owner_tenant,
+                    user_agent=GRAPH_UA,
+                ),
+            )
+        )
         world.evidence.actor.note(session_id=session_id, user_agent=GRAPH_UA)
         at = when
         for victim in victims:
@@ -75,40 +112,89 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                 # full_access_as_app reads go through EWS impersonation (LogonType 1 in
                 # practice); Mail.Read reads go through Graph REST as the app (LogonType 0).
                 ews = rng.random() < 0.3
-                actor_read(world, ids, when=at, owner=victim, ip=ip, app_id=app_id, token=token,
-                           client_info="Client=WebServices;" if ews else "Client=REST;;",
-                           logon_type=1 if ews else 0,
-                           chosen=choose_items(rng, pool, rng.randrange(1, 6)))
-                world.evidence.graph.append(graph_request(
-                    ids, at, app_id=app_id, sp_id=sp_id, ip=ip, token=token, victim=victim,
-                    tenant=tenant))
+                actor_read(
+                    world,
+                    ids,
+                    when=at,
+                    owner=victim,
+                    ip=ip,
+                    app_id=app_id,
+                    token=token,
+                    client_info="Client=WebServices;" if ews else "Client=REST;;",
+                    logon_type=1 if ews else 0,
+                    chosen=choose_items(rng, pool, rng.randrange(1, 6)),
+                )
+                world.evidence.graph.append(
+                    graph_request(
+                        ids,
+                        at,
+                        app_id=app_id,
+                        sp_id=sp_id,
+                        ip=ip,
+                        token=token,
+                        victim=victim,
+                        tenant=tenant,
+                    )
+                )
 
 
-def graph_request(ids: IdSource, when: datetime, *, app_id: str, sp_id: str, ip: str,
-                  token: Token, victim: Person, tenant: str) -> JsonObject:
+def graph_request(
+    ids: IdSource,
+    when: datetime,
+    *,
+    app_id: str,
+    sp_id: str,
+    ip: str,
+    token: Token,
+    victim: Person,
+    tenant: str,
+) -> JsonObject:
     """A MicrosoftGraphActivityLogs record (Event Hub shape) whose ``signInActivityId``
     is the token's ``uniqueTokenIdentifier``."""
     request = ids.guid()
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
     return {
-        "time": stamp, "resourceId": f"/TENANTS/{tenant.upper()}/PROVIDERS/MICROSOFT.AADIAM",
-        "operationName": "Microsoft Graph Activity", "operationVersion": "v1.0",
-        "category": "MicrosoftGraphActivityLogs", "resultSignature": "200",
-        "durationMs": "183214", "callerIpAddress": ip, "correlationId": request,
-        "level": "Informational", "location": "West Europe",
+        "time": stamp,
+        "resourceId": f"/TENANTS/{tenant.upper()}/PROVIDERS/MICROSOFT.AADIAM",
+        "operationName": "Microsoft Graph Activity",
+        "operationVersion": "v1.0",
+        "category": "MicrosoftGraphActivityLogs",
+        "resultSignature": "200",
+        "durationMs": "183214",
+        "callerIpAddress": ip,
+        "correlationId": request,
+        "level": "Informational",
+        "location": "West Europe",
         "properties": {
-            "timeGenerated": stamp, "location": "West Europe", "requestId": request,
-            "operationId": request, "clientRequestId": ids.guid(), "apiVersion": "v1.0",
-            "requestMethod": "GET", "responseStatusCode": 200, "tenantId": tenant,
-            "durationMs": 183214, "responseSizeBytes": 48211,
-            "signInActivityId": token.token_id, "roles": "Mail.Read full_access_as_app",
-            "appId": app_id, "servicePrincipalId": sp_id, "scopes": "", "identityProvider":
-            f"https://sts.windows.net/{tenant}/", "clientAuthMethod": "1", "wids": "",
-            "C_Idtyp": "app", "C_Iat": str(calendar.timegm(token.issued.timetuple())), "ipAddress": ip,
+            "timeGenerated": stamp,
+            "location": "West Europe",
+            "requestId": request,
+            "operationId": request,
+            "clientRequestId": ids.guid(),
+            "apiVersion": "v1.0",
+            "requestMethod": "GET",
+            "responseStatusCode": 200,
+            "tenantId": tenant,
+            "durationMs": 183214,
+            "responseSizeBytes": 48211,
+            "signInActivityId": token.token_id,
+            "roles": "Mail.Read full_access_as_app",
+            "appId": app_id,
+            "servicePrincipalId": sp_id,
+            "scopes": "",
+            "identityProvider": f"https://sts.windows.net/{tenant}/",
+            "clientAuthMethod": "1",
+            "wids": "",
+            "C_Idtyp": "app",
+            "C_Iat": str(calendar.timegm(token.issued.timetuple())),
+            "ipAddress": ip,
             "userAgent": GRAPH_UA,
             "requestUri": f"https://graph.microsoft.com/v1.0/users/{victim.object_id}/messages"
-                          "?$top=50",
-            "atContentP": "", "atContentH": "", "userId": "", "tokenIssuedAt": iso_z(token.issued),
+            "?$top=50",
+            "atContentP": "",
+            "atContentH": "",
+            "userId": "",
+            "tokenIssuedAt": iso_z(token.issued),
         },
         "tenantId": tenant,
     }

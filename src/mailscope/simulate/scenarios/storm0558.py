@@ -17,15 +17,27 @@ from mailscope.simulate.ids import IdSource
 from mailscope.simulate.lookalikes import THROTTLE_THRESHOLD
 from mailscope.simulate.org import EAP, EUR, Organisation, Person
 from mailscope.simulate.scenarios.common import (
-    actor_read, actor_sync, choose_items, later, weekday_mornings,
+    actor_read,
+    actor_sync,
+    choose_items,
+    later,
+    weekday_mornings,
 )
 from mailscope.simulate.world import World
 
 # SoftEther proxy IPs Microsoft published with first/last-seen dates spanning
 # 2023-05-15..2023-06-29 (MSTI 2023-07-14, ../shared/intel/storm-0558-indicators.csv),
 # plus VPS-looking addresses not in any feed, so detection cannot rest on IOCs alone.
-PROXY_IPS = ("185.195.200.39", "185.38.142.229", "146.70.121.44", "131.153.78.188",
-             "51.89.156.153", "137.74.181.100", "193.36.119.45", "185.158.248.159")
+PROXY_IPS = (
+    "185.195.200.39",
+    "185.38.142.229",
+    "146.70.121.44",
+    "131.153.78.188",
+    "51.89.156.153",
+    "137.74.181.100",
+    "193.36.119.45",
+    "185.158.248.159",
+)
 FRESH_VPS_IPS = ("45.77.141.52", "139.180.201.17", "5.255.103.76", "154.53.44.18")
 REST_CLIENT = "Client=REST;Client=RESTSystem;;"
 OWA_CLIENT = "Client=OWA;Action=ViewInbox;"
@@ -64,8 +76,9 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
             continue
         for night in chosen_nights:
             start = later(night, rng, 600, 4 * 3600)
-            token = _forged_token(ids, start, actor_app if technique != "first-party-app"
-                                  else records.OWA)
+            token = _forged_token(
+                ids, start, actor_app if technique != "first-party-app" else records.OWA
+            )
             ip = rng.choice(PROXY_IPS + FRESH_VPS_IPS)
             if technique == "sync":
                 _sync_night(world, rng, ids, person, start, ip, token, actor_app)
@@ -80,30 +93,65 @@ def _forged_token(ids: IdSource, start: datetime, app_id: str) -> Token:
     return Token(ids.guid(), ids.token_id(), start - timedelta(minutes=3), app_id)
 
 
-def _bind_night(world: World, rng: random.Random, ids: IdSource, victim: Person,
-                start: datetime, ip: str, token: Token, app_id: str, info: str) -> None:
+def _bind_night(
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    victim: Person,
+    start: datetime,
+    ip: str,
+    token: Token,
+    app_id: str,
+    info: str,
+) -> None:
     when = start
     for _ in range(rng.randrange(12, 30)):
         pool = world.received_before(victim.upn, when)
         if pool:
-            actor_read(world, ids, when=when, owner=victim, ip=ip, client_info=info,
-                       app_id=app_id, token=token,
-                       chosen=choose_items(rng, pool, rng.randrange(1, 6)))
+            actor_read(
+                world,
+                ids,
+                when=when,
+                owner=victim,
+                ip=ip,
+                client_info=info,
+                app_id=app_id,
+                token=token,
+                chosen=choose_items(rng, pool, rng.randrange(1, 6)),
+            )
         when = later(when, rng, 60, 600)
 
 
-def _sync_night(world: World, rng: random.Random, ids: IdSource, victim: Person,
-                start: datetime, ip: str, token: Token, app_id: str) -> None:
+def _sync_night(
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    victim: Person,
+    start: datetime,
+    ip: str,
+    token: Token,
+    app_id: str,
+) -> None:
     folders = ["Inbox/Travel", "Inbox/Cables", rng.choice(["Inbox", "Sent Items", "Inbox/HR"])]
     when = start
     for folder in folders:
-        actor_sync(world, ids, when=when, owner=victim, folder=folder, ip=ip,
-                   client_info=REST_CLIENT, app_id=app_id, token=token)
+        actor_sync(
+            world,
+            ids,
+            when=when,
+            owner=victim,
+            folder=folder,
+            ip=ip,
+            client_info=REST_CLIENT,
+            app_id=app_id,
+            token=token,
+        )
         when = later(when, rng, 20, 240)
 
 
-def _throttled(world: World, rng: random.Random, ids: IdSource, victim: Person,
-               night: datetime, app_id: str) -> None:
+def _throttled(
+    world: World, rng: random.Random, ids: IdSource, victim: Person, night: datetime, app_id: str
+) -> None:
     """Over 1,000 Bind records in one night: Exchange marks IsThrottled and stops logging
     Bind for 24 h, so everything in the mailbox up to the window's end counts as read."""
     when = night + timedelta(minutes=20)
@@ -111,13 +159,31 @@ def _throttled(world: World, rng: random.Random, ids: IdSource, victim: Person,
     ip = rng.choice(PROXY_IPS)
     for _ in range(THROTTLE_THRESHOLD + 30):
         pool = world.received_before(victim.upn, when)
-        actor_read(world, ids, when=when, owner=victim, ip=ip, client_info=REST_CLIENT,
-                   app_id=app_id, token=token, chosen=choose_items(rng, pool, rng.randrange(1, 3)))
+        actor_read(
+            world,
+            ids,
+            when=when,
+            owner=victim,
+            ip=ip,
+            client_info=REST_CLIENT,
+            app_id=app_id,
+            token=token,
+            chosen=choose_items(rng, pool, rng.randrange(1, 3)),
+        )
         when = later(when, rng, 24, 29)
     start = when
     world.evidence.throttle_windows.append((victim.upn, start))
     for offset in (0, 300, 1500):
         at = start + timedelta(seconds=offset)
-        actor_read(world, ids, when=at, owner=victim, ip=ip, client_info=REST_CLIENT,
-                   app_id=app_id, token=token, throttled=True,
-                   chosen=choose_items(rng, world.received_before(victim.upn, at), 1))
+        actor_read(
+            world,
+            ids,
+            when=at,
+            owner=victim,
+            ip=ip,
+            client_info=REST_CLIENT,
+            app_id=app_id,
+            token=token,
+            throttled=True,
+            chosen=choose_items(rng, world.received_before(victim.upn, at), 1),
+        )
