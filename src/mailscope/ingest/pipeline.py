@@ -27,6 +27,8 @@ from mailscope.store.writer import BatchWriter
 UNRECOGNISED = "unrecognised"
 REFUSED = "refused"
 PROGRESS_EVERY = 5_000
+# Formats of mailbox content readers: one file per message, keyed by mailbox and folder.
+MESSAGE_FORMAT_PREFIX = "mailbox_"
 
 
 @dataclass
@@ -89,8 +91,9 @@ def ingest(
     run = IngestRun()
     try:
         known = {row[0] for row in connection.execute("SELECT sha256 FROM evidence").fetchall()}
+        filed = _filed_message_paths(connection)
         for found in discover(paths):
-            result = _ingest_one(connection, found, readers, known, on_progress)
+            result = _ingest_one(connection, found, readers, known, on_progress, filed)
             run.files.append(result)
             if result.status != "already in case":
                 known.add(result.sha256)
@@ -107,15 +110,23 @@ def _ingest_one(
     readers: tuple[Reader, ...],
     known: set[str],
     on_progress: ProgressFn | None,
+    filed: set[str] | None = None,
 ) -> FileResult:
     if isinstance(found, Refused):
         result = FileResult(found.display, "", 0, REFUSED, status=REFUSED, note=found.reason)
         _quarantine(connection, result, 0, found.reason, "")
         result.quarantined = result.records = 1
         return result
-    if found.sha256 in known:
-        return FileResult(found.display, found.sha256, found.size, "", status="already in case")
     reader = sniff(found.head, found.name, readers)
+    if found.sha256 in known:
+        if reader is not None and _refile(found, reader, filed):
+            # The same message filed in another folder is another row (its folder is part
+            # of its identity); the evidence entry of the first copy stands for the content.
+            result = _read_file(connection, found, reader, on_progress)
+            result.status = "ingested"
+            result.note = "same content as a file already in the case"
+            return result
+        return FileResult(found.display, found.sha256, found.size, "", status="already in case")
     if reader is None:
         result = FileResult(
             found.display, found.sha256, found.size, UNRECOGNISED, status=UNRECOGNISED
@@ -129,6 +140,22 @@ def _ingest_one(
     result = _read_file(connection, found, reader, on_progress)
     _record_evidence(connection, result)
     return result
+
+
+def _filed_message_paths(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    """Paths of message files already read (a message file's path is part of its identity)."""
+    rows = connection.execute("SELECT DISTINCT source_path FROM messages").fetchall()
+    return {str(row[0]) for row in rows}
+
+
+def _refile(found: Source, reader: Reader, filed: set[str] | None) -> bool:
+    """True for a message file whose identical content was already read from another path."""
+    if filed is None or not reader.name.startswith(MESSAGE_FORMAT_PREFIX):
+        return False
+    if found.display in filed:
+        return False
+    filed.add(found.display)
+    return True
 
 
 def _read_file(
