@@ -43,7 +43,10 @@ def discover(paths: list[Path]) -> Iterator[Source | Refused]:
             for file in _walk(root):
                 yield from _sources(file, (root.name, *file.relative_to(root).parts))
         else:
-            yield from _sources(root, (root.name,))
+            # A file named on its own keeps its folder's name: for mailbox content that
+            # folder is the owner (``jane@x/Inbox.mbox``).
+            parent = root.absolute().parent.name
+            yield from _sources(root, (parent, root.name) if parent else (root.name,))
 
 
 def _walk(root: Path) -> Iterator[Path]:

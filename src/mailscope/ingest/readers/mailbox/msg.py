@@ -65,7 +65,7 @@ class MsgReader:
 def msg_fields(data: bytes) -> MessageFields:
     """Normalised fields of the Outlook message in ``data``."""
     message = extract_msg.openMsg(
-        io.BytesIO(data), errorBehavior=ErrorBehavior.SUPPRESS_ALL, strict=False
+        io.BytesIO(data), errorBehavior=ErrorBehavior.SUPPRESS_ALL, strict=True
     )
     try:
         return MessageFields(
