@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.message import EmailMessage
+from email.mime.text import MIMEText
 from email.utils import format_datetime
 
 from mailscope.simulate import sensitive
@@ -42,6 +42,7 @@ TOPICS = (
     "consular notification case",
     "public diplomacy campaign",
 )
+_CRLF = policy.compat32.clone(linesep="\r\n", max_line_length=0)
 PARTNERS = ("mofa.example", "embassy-partner.example", "think-tank.example", "press.example")
 
 
@@ -128,15 +129,15 @@ def build_mailbox(
 def render_eml(
     message_id: str, when: datetime, sender: str, to: str, subject: str, lines: list[str]
 ) -> bytes:
-    """A single-part text/plain RFC 5322 message (no MIME boundary, so no randomness)."""
-    msg = EmailMessage(policy=policy.SMTP)
+    """A single-part text/plain RFC 5322 message with CRLF line ends (no MIME boundary,
+    so no randomness; the compat32 policy is an order of magnitude faster than SMTP)."""
+    msg = MIMEText("\n".join(lines) + "\n", "plain", "us-ascii")
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = format_datetime(when.replace(tzinfo=UTC))
     msg["Message-ID"] = message_id
-    msg.set_content("\n".join(lines) + "\n")
-    return msg.as_bytes()
+    return msg.as_bytes(policy=_CRLF)
 
 
 def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
