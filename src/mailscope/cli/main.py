@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.case_cmd",
     "mailscope.cli.detect_cmd",
     "mailscope.cli.simulate_cmd",
+    "mailscope.cli.report_cmd",
 )
 
 _state = {"debug": False}

@@ -1,0 +1,375 @@
+"""Everything the renderers need, loaded once from the case store and scope.json.
+
+Tables a stage has not written yet (an older store, a case without a scope run) read as
+empty, so a report can always be rendered and says what is missing. Every list is
+sorted on a total key: the same case gives the same records in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from mailscope.model.finding import SEVERITY_ORDER
+from mailscope.report.activity import Activity, load_activity
+from mailscope.report.scope_doc import Scope, load_scope
+
+
+def iso(moment: datetime | None) -> str:
+    """ISO-8601 UTC with a ``Z`` (store times are naive UTC); '' for None."""
+    return "" if moment is None else moment.isoformat() + "Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """One row of ``findings``."""
+
+    finding_id: str
+    rule_id: str
+    title: str
+    severity: str
+    confidence: float
+    attack_ids: tuple[str, ...]
+    mailboxes: tuple[str, ...]
+    users: tuple[str, ...]
+    apps: tuple[str, ...]
+    ips: tuple[str, ...]
+    sessions: tuple[str, ...]
+    tokens: tuple[str, ...]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    evidence_keys: tuple[str, ...]
+    explanation: str
+    details: str  # JSON object text
+
+    @property
+    def rank(self) -> int:
+        """Severity rank, higher is worse (unknown severities rank as info)."""
+        return SEVERITY_ORDER.get(self.severity, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRun:
+    rule_id: str
+    status: str
+    reason: str
+    findings: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    path: str
+    sha256: str
+    bytes: int
+    format: str
+    records: int
+    parsed: int
+    quarantined: int
+    duplicates: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineCount:
+    format: str
+    reason: str
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorIndicator:
+    """One piece of the actor's infrastructure (``scope_actor``)."""
+
+    kind: str
+    value: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    records: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExposedMessage:
+    mailbox_upn: str
+    message_id: str
+    basis: str
+    folder_path: str
+    date: datetime | None
+    subject: str
+    sender: str
+    has_content: bool
+    us_ssn: int
+    has_itinerary: bool
+    has_marking: bool
+    sensitive_kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    upn: str
+    display_name: str
+    department: str
+    reason: str
+    mailboxes: tuple[str, ...]
+    messages: int
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BlindSpot:
+    kind: str
+    subject: str
+    start_time: datetime | None
+    end_time: datetime | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """The whole case as the reports see it."""
+
+    case_name: str
+    scope: Scope
+    findings: tuple[FindingRecord, ...]
+    rule_runs: tuple[RuleRun, ...]
+    evidence: tuple[EvidenceFile, ...]
+    quarantine: tuple[QuarantineCount, ...]
+    actor: tuple[ActorIndicator, ...]
+    exposed: tuple[ExposedMessage, ...]
+    people: tuple[Person, ...]
+    blind_spots: tuple[BlindSpot, ...]
+    activity: Activity
+    department_of: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def latest_time(self) -> datetime | None:
+        """The latest evidence time the report rests on (used instead of a wall clock)."""
+        times = [f.last_seen for f in self.findings if f.last_seen]
+        times += [a.last_seen for a in self.actor if a.last_seen]
+        times += [b.end for b in self.activity.buckets[-1:]]
+        return max(times, default=None)
+
+
+def existing_tables(connection: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Names of the tables this store has."""
+    rows = connection.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return frozenset(str(name) for (name,) in rows)
+
+
+def _rows(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str], table: str, sql: str
+) -> list[tuple[object, ...]]:
+    if table not in tables:
+        return []
+    return connection.execute(sql).fetchall()
+
+
+def text_or_empty(value: object) -> str:
+    """``str(value)``, or '' for NULL."""
+    return "" if value is None else str(value)
+
+
+def _int(value: object) -> int:
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _float(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _time(value: object) -> datetime | None:
+    return value if isinstance(value, datetime) else None
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+
+def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> ReportData:
+    """Load scope.json and every table the reports read."""
+    tables = existing_tables(connection)
+    scope = load_scope(case_dir)
+    departments = {m.upn: m.department for m in scope.mailboxes}
+    return ReportData(
+        case_name=case_dir.resolve().name,
+        scope=scope,
+        findings=_findings(connection, tables),
+        rule_runs=tuple(
+            RuleRun(text_or_empty(r), text_or_empty(s), text_or_empty(why), _int(n), _float(secs))
+            for r, s, why, n, secs in _rows(
+                connection,
+                tables,
+                "rule_runs",
+                "SELECT rule_id, status, reason, findings, seconds FROM rule_runs "
+                "ORDER BY rule_id, status, reason",
+            )
+        ),
+        evidence=_evidence(connection, tables),
+        quarantine=tuple(
+            QuarantineCount(text_or_empty(fmt), text_or_empty(reason), _int(n))
+            for fmt, reason, n in _rows(
+                connection,
+                tables,
+                "quarantine",
+                "SELECT format, reason, count(*) FROM quarantine GROUP BY ALL "
+                "ORDER BY 3 DESC, 1, 2",
+            )
+        ),
+        actor=_actor(connection, tables),
+        exposed=_exposed(connection, tables),
+        people=_people(connection, tables),
+        blind_spots=tuple(
+            BlindSpot(
+                text_or_empty(k), text_or_empty(s), _time(start), _time(end), text_or_empty(d)
+            )
+            for k, s, start, end, d in _rows(
+                connection,
+                tables,
+                "scope_blind_spots",
+                "SELECT kind, subject, start_time, end_time, detail FROM scope_blind_spots "
+                "ORDER BY start_time NULLS FIRST, kind, subject, end_time, detail",
+            )
+        ),
+        activity=load_activity(connection, tables),
+        department_of=departments,
+    )
+
+
+def _findings(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
+) -> tuple[FindingRecord, ...]:
+    rows = _rows(
+        connection,
+        tables,
+        "findings",
+        "SELECT finding_id, rule_id, title, severity, confidence, attack_ids, mailboxes, users, "
+        "apps, ips, sessions, tokens, first_seen, last_seen, evidence_keys, explanation, "
+        "details FROM findings",
+    )
+    records = [
+        FindingRecord(
+            finding_id=text_or_empty(r[0]),
+            rule_id=text_or_empty(r[1]),
+            title=text_or_empty(r[2]),
+            severity=text_or_empty(r[3]).lower(),
+            confidence=_float(r[4]),
+            attack_ids=_strs(r[5]),
+            mailboxes=_strs(r[6]),
+            users=_strs(r[7]),
+            apps=_strs(r[8]),
+            ips=_strs(r[9]),
+            sessions=_strs(r[10]),
+            tokens=_strs(r[11]),
+            first_seen=_time(r[12]),
+            last_seen=_time(r[13]),
+            evidence_keys=_strs(r[14]),
+            explanation=text_or_empty(r[15]),
+            details=text_or_empty(r[16]) or "{}",
+        )
+        for r in rows
+    ]
+    records.sort(key=lambda f: (-f.rank, f.first_seen or datetime.min, f.finding_id))
+    return tuple(records)
+
+
+def _evidence(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
+) -> tuple[EvidenceFile, ...]:
+    rows = _rows(
+        connection,
+        tables,
+        "evidence",
+        "SELECT path, sha256, bytes, format, records, parsed, quarantined, duplicates "
+        "FROM evidence ORDER BY path, sha256",
+    )
+    return tuple(
+        EvidenceFile(
+            text_or_empty(p),
+            text_or_empty(h),
+            _int(b),
+            text_or_empty(f),
+            _int(rec),
+            _int(par),
+            _int(q),
+            _int(d),
+        )
+        for p, h, b, f, rec, par, q, d in rows
+    )
+
+
+def _actor(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
+) -> tuple[ActorIndicator, ...]:
+    rows = _rows(
+        connection,
+        tables,
+        "scope_actor",
+        "SELECT kind, value, first_seen, last_seen, records, reason FROM scope_actor "
+        "ORDER BY kind, first_seen NULLS LAST, value",
+    )
+    return tuple(
+        ActorIndicator(
+            text_or_empty(k),
+            text_or_empty(v),
+            _time(first),
+            _time(last),
+            _int(n),
+            text_or_empty(why),
+        )
+        for k, v, first, last, n, why in rows
+    )
+
+
+def _exposed(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
+) -> tuple[ExposedMessage, ...]:
+    rows = _rows(
+        connection,
+        tables,
+        "scope_exposed_messages",
+        "SELECT mailbox_upn, message_id, basis, folder_path, date, subject, sender, has_content, "
+        "us_ssn, has_itinerary, has_marking, sensitive_kinds FROM scope_exposed_messages "
+        "ORDER BY mailbox_upn, date NULLS LAST, message_id, basis",
+    )
+    return tuple(
+        ExposedMessage(
+            text_or_empty(r[0]),
+            text_or_empty(r[1]),
+            text_or_empty(r[2]),
+            text_or_empty(r[3]),
+            _time(r[4]),
+            text_or_empty(r[5]),
+            text_or_empty(r[6]),
+            bool(r[7]),
+            _int(r[8]),
+            bool(r[9]),
+            bool(r[10]),
+            tuple(sorted(_strs(r[11]))),
+        )
+        for r in rows
+    )
+
+
+def _people(connection: duckdb.DuckDBPyConnection, tables: frozenset[str]) -> tuple[Person, ...]:
+    rows = _rows(
+        connection,
+        tables,
+        "scope_people",
+        "SELECT upn, display_name, department, reason, mailboxes, messages, kinds "
+        "FROM scope_people ORDER BY messages DESC, upn, reason",
+    )
+    return tuple(
+        Person(
+            text_or_empty(u),
+            text_or_empty(n),
+            text_or_empty(d),
+            text_or_empty(why),
+            tuple(sorted(_strs(mb))),
+            _int(c),
+            tuple(sorted(_strs(k))),
+        )
+        for u, n, d, why, mb, c, k in rows
+    )

@@ -1,0 +1,80 @@
+"""``summary.md``: a short summary to paste into a ticket.
+
+Evidence text is escaped for Markdown (no links, emphasis, tables or HTML can be formed
+from it) and its control characters are made visible.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mailscope.report.data import ReportData, iso
+from mailscope.report.tables import ACTOR_KIND_NAMES, iso_display
+from mailscope.report.visible import one_line
+
+SUMMARY_NAME = "summary.md"
+TOP_FINDINGS = 10
+TOP_MAILBOXES = 10
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+
+
+def md(value: object) -> str:
+    """One line of evidence text, inert in Markdown (and in HTML renderings of it)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+
+
+def _headline(data: ReportData) -> list[str]:
+    scope = data.scope
+    if not scope.present:
+        return ["Scope not computed yet (run `mailscope scope`); findings only."]
+    lines = [
+        f"- **{scope.mailbox_total:,}** mailboxes compromised; **{scope.exposed_messages:,}** "
+        f"messages exposed between {md(iso_display(scope.first_access))} and "
+        f"{md(iso_display(scope.last_access))} UTC",
+        f"- **{scope.us_ssn:,}** SSNs, **{scope.itinerary_messages:,}** travel itineraries, "
+        f"**{scope.marked_messages:,}** marked messages exposed",
+    ]
+    if scope.department_share:
+        dept, share = scope.department_share[0]
+        lines.append(f"- {share * 100:.0f} % of exposed mail belongs to {md(dept)}")
+    return lines
+
+
+def render_markdown(data: ReportData) -> str:
+    """The summary as Markdown text."""
+    lines = [f"# mailscope summary: case {md(data.case_name)}", "", *_headline(data), ""]
+    lines += ["## Findings", ""]
+    if not data.findings:
+        lines.append("No findings.")
+    for f in data.findings[:TOP_FINDINGS]:
+        attack = f" ({', '.join(md(t) for t in f.attack_ids)})" if f.attack_ids else ""
+        lines.append(
+            f"- **{f.severity.upper()}** {md(f.title)}{attack}, since {md(iso(f.first_seen))}"
+        )
+    if len(data.findings) > TOP_FINDINGS:
+        lines.append(f"- … and {len(data.findings) - TOP_FINDINGS:,} more in findings.jsonl")
+    lines += ["", "## Compromised mailboxes", ""]
+    lines += [
+        f"- {md(b.upn)} ({md(b.department) or 'no department'}): {b.exposed:,} messages"
+        for b in data.scope.mailboxes[:TOP_MAILBOXES]
+    ] or ["None identified."]
+    if len(data.scope.mailboxes) > TOP_MAILBOXES:
+        lines.append(f"- … and {len(data.scope.mailboxes) - TOP_MAILBOXES:,} more in mailboxes.csv")
+    lines += ["", "## Actor infrastructure", ""]
+    lines += [
+        f"- {ACTOR_KIND_NAMES.get(a.kind, md(a.kind))}: {md(a.value)}" for a in data.actor[:20]
+    ] or ["None identified."]
+    lines += ["", "## Blind spots", ""]
+    lines += [
+        f"- {md(b.kind.replace('_', ' '))}: {md(b.subject)}: {md(b.detail)}"
+        for b in data.blind_spots
+    ] or ["None recorded."]
+    lines += ["", "Full report: report.html (self-contained; open from disk).", ""]
+    return "\n".join(lines)
+
+
+def write_markdown(data: ReportData, out: Path) -> Path:
+    path = out / SUMMARY_NAME
+    path.write_text(render_markdown(data), encoding="utf-8")
+    return path
