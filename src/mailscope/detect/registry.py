@@ -22,6 +22,10 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "mailscope.detect.rules.ip_signin",
     "mailscope.detect.rules.rest_client",
     "mailscope.detect.rules.inbox_rules",
+    "mailscope.detect.rules.mailbox_grants",
+    "mailscope.detect.rules.app_permissions",
+    "mailscope.detect.rules.logging_health",
+    "mailscope.detect.rules.non_owner",
 )
 
 
