@@ -1,0 +1,1 @@
+"""Threat intel: IOC lists and packs, STIX 2.1, retro-hunts, token checks."""

@@ -1,0 +1,1 @@
+"""Tests of threat intel: IOC packs, imports, retro-hunt."""
