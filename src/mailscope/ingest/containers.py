@@ -286,8 +286,10 @@ class ArrayScanner:
             return
         offset = begin
         for piece in gap.split(b","):
-            if piece.strip():
-                yield _element(self._line_at(offset), piece.strip())
+            value = piece.strip()
+            if value:
+                leading = len(piece) - len(piece.lstrip())
+                yield _element(self._line_at(offset + leading), value)
             offset += len(piece) + 1
 
 
