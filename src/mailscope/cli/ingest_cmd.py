@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest_command(
-    evidence: list[Path] = typer.Argument(..., help="Evidence files, folders or .zip archives."),
+    evidence: list[Path] = typer.Argument(
+        ..., exists=True, help="Evidence files, folders or .zip archives."
+    ),
     case: Path = typer.Option(..., "--case", help="Case folder (created if missing)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
