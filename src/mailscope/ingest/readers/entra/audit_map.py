@@ -93,7 +93,7 @@ def other_row(
             "category": category,
             "activity": text(first(record, OTHER["activity"]) or env.get("operationName")),
             "operation_type": None,
-            "result": text(first(record, OTHER["result"])),
+            "result": text(first(record, OTHER["result"]) or env.get("resultType")),
             "logged_by_service": None,
             "initiated_by_upn": normalise_upn(first(record, OTHER["upn"])),
             "initiated_by_app_id": None,
