@@ -19,9 +19,7 @@ def test_pack_holds_every_published_indicator() -> None:
         published = [row[:4] for row in list(csv.reader(handle))[1:]]
     pack = storm_0558_pack()
     assert len(pack.indicators) == len(published) == 44
-    ours = sorted(
-        [i.type, i.value, str(i.valid_from), str(i.valid_until)] for i in pack.indicators
-    )
+    ours = sorted([i.type, i.value, str(i.valid_from), str(i.valid_until)] for i in pack.indicators)
     assert ours == sorted(published)
 
 
@@ -54,8 +52,10 @@ def test_stix_round_trip_keeps_every_indicator() -> None:
     assert back.skipped == ()
 
     def key(i: object) -> tuple[str, ...]:
-        return tuple(str(getattr(i, name)) for name in
-                     ("type", "value", "valid_from", "valid_until", "strength", "source"))
+        return tuple(
+            str(getattr(i, name))
+            for name in ("type", "value", "valid_from", "valid_until", "strength", "source")
+        )
 
     assert sorted(map(key, back.indicators)) == sorted(map(key, storm_0558_pack().indicators))
 
