@@ -9,7 +9,7 @@ import pytest
 
 from mailscope.simulate import SimConfig, simulate
 
-SMALL = {"users": 40, "days": 8, "seed": 11}
+SMALL = {"users": 32, "days": 7, "seed": 11}
 
 
 @pytest.fixture(scope="session")

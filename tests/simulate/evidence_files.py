@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class Eml:
     body: str
 
 
+@functools.cache
 def audit_records(root: Path) -> dict[str, dict[str, Any]]:
     """All UAL AuditData objects from both exports, de-duplicated on ``Id``."""
     found: dict[str, dict[str, Any]] = {}
@@ -39,6 +41,7 @@ def audit_records(root: Path) -> dict[str, dict[str, Any]]:
     return found
 
 
+@functools.cache
 def signins(root: Path) -> list[dict[str, Any]]:
     """Every sign-in from the three Graph exports."""
     interactive = json.loads((root / "entra/signins-interactive.json").read_bytes())["value"]
@@ -47,6 +50,7 @@ def signins(root: Path) -> list[dict[str, Any]]:
     return [*interactive, *noninteractive, *sp]
 
 
+@functools.cache
 def emls(root: Path) -> dict[str, Eml]:
     """Messages by Message-ID from the .eml tree."""
     out: dict[str, Eml] = {}
