@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.detect_cmd",
     "mailscope.cli.simulate_cmd",
     "mailscope.cli.report_cmd",
+    "mailscope.cli.intel_cmd",
+    "mailscope.cli.token_cmd",
 )
 
 _state = {"debug": False}

@@ -1,0 +1,84 @@
+"""``mailscope intel``: validate IOC files and list the indicators mailscope hunts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from mailscope.cli.console import console, safe_text
+from mailscope.intel.ioc import IocSet, storm_0558_pack
+from mailscope.intel.lists import read_ioc_file
+
+intel_app = typer.Typer(help="Threat-intel IOC files and packs.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``intel`` command group."""
+    app.add_typer(intel_app, name="intel")
+
+
+@intel_app.command("import")
+def import_command(
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="STIX 2.1 bundles, CSV or TXT IOC lists."
+    ),
+) -> None:
+    """Validate IOC files and summarise them (pass them to detect with --intel)."""
+    table = Table(title="IOC files")
+    for column in ("file", "format", "indicators", "by type", "windowed", "skipped"):
+        table.add_column(column)
+    skipped: list[str] = []
+    for path in files:
+        loaded = read_ioc_file(path)
+        indicators = loaded.iocs.indicators
+        kinds = Counter(i.type for i in indicators)
+        windowed = sum(1 for i in indicators if i.valid_from or i.valid_until)
+        table.add_row(
+            safe_text(path),
+            loaded.format,
+            str(len(indicators)),
+            ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
+            str(windowed),
+            str(len(loaded.skipped)),
+        )
+        skipped.extend(loaded.skipped)
+    console.print(table)
+    for line in skipped:
+        console.print(f"[yellow]skipped[/] {safe_text(line)}")
+
+
+@intel_app.command("list")
+def list_command(
+    files: list[Path] = typer.Argument(
+        None, exists=True, dir_okay=False, help="IOC files to list beside the bundled pack."
+    ),
+    kind: str | None = typer.Option(None, "--type", help="Only this indicator type."),
+) -> None:
+    """List the bundled Storm-0558 indicators (and any given files) with windows and sources."""
+    sets = [storm_0558_pack(), *(read_ioc_file(path).iocs for path in files or [])]
+    for iocs in sets:
+        console.print(indicator_table(iocs, kind))
+        for caveat in iocs.caveats:
+            console.print(f"[dim]caveat:[/] {safe_text(caveat)}")
+
+
+def indicator_table(iocs: IocSet, kind: str | None = None) -> Table:
+    """One row per indicator: type, value, validity window, strength, role, source."""
+    table = Table(title=safe_text(f"{iocs.title} [{iocs.name}]"))
+    for column in ("type", "value", "valid", "strength", "role", "source"):
+        table.add_column(column, overflow="fold")
+    for indicator in iocs.indicators:
+        if kind and indicator.type != kind:
+            continue
+        table.add_row(
+            indicator.type,
+            safe_text(indicator.value),
+            indicator.window_text(),
+            indicator.strength,
+            safe_text(indicator.role),
+            safe_text(indicator.source),
+        )
+    return table
