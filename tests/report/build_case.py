@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import orjson
+import pyarrow as pa
 
 from mailscope.model.finding import Finding, write_findings
 from mailscope.store.case import open_case
@@ -95,14 +96,15 @@ def build_case(case_dir: Path, *, messages_per_mailbox: int = 12, seed: int = 7)
 def _insert(
     connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]
 ) -> None:
+    """Insert dict rows through Arrow (``executemany`` is far too slow for 10 K rows)."""
     if not rows:
         return
     columns = list(rows[0])
-    marks = ", ".join("?" for _ in columns)
-    connection.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-        [[row[c] for c in columns] for row in rows],
-    )
+    data = pa.Table.from_pylist(rows)
+    connection.register("_incoming", data)
+    names = ", ".join(columns)
+    connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _incoming")
+    connection.unregister("_incoming")
 
 
 def _evidence(connection: duckdb.DuckDBPyConnection) -> None:

@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 @dataclass(frozen=True, slots=True)
 class Column:
     label: str
-    kind: str = "text"  # 'text' | 'num' | 'mono' | 'time' (the CSS class and sort type)
+    kind: str = "text"  # 'text' | 'wide' | 'num' | 'mono' | 'time' (CSS class, sort type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ def exposed_table(data: ReportData) -> Table:
         Column("Date", "time"),
         Column("Folder"),
         Column("Sender", "mono"),
-        Column("Subject"),
+        Column("Subject", "wide"),
         Column("Basis"),
         Column("Sensitive"),
         Column("Message-ID", "mono"),
@@ -176,7 +176,7 @@ def actor_table(data: ReportData) -> Table:
         Column("First seen", "time"),
         Column("Last seen", "time"),
         Column("Records", "num"),
-        Column("Why attributed"),
+        Column("Why attributed", "wide"),
     )
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
@@ -231,7 +231,7 @@ def blind_spot_table(data: ReportData) -> Table:
         Column("Subject", "mono"),
         Column("From", "time"),
         Column("To", "time"),
-        Column("Detail"),
+        Column("Detail", "wide"),
     )
     rows = tuple(
         (

@@ -1,0 +1,73 @@
+"""iocs.stix.json: a valid STIX 2.1 bundle with windowed indicators, sightings, incident."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import stix2
+from stix2validator import ValidationOptions, validate_string
+
+from mailscope.report.stix_out import pattern_literal
+from tests.report.build_case import ACTOR_IPS, HOSTILE_UA, REST_UA
+
+# STIX 2.1 lets producers use UUIDv5 when the namespace guarantees uniqueness (spec 2.9);
+# the validator still reminds that v4 is the default (check 103). That is the only note.
+UUID_V4_REMINDER = "103"
+
+
+def _bundle(report_dir: Path) -> dict[str, object]:
+    return orjson.loads((report_dir / "iocs.stix.json").read_bytes())  # type: ignore[no-any-return]
+
+
+def test_bundle_validates(report_dir: Path) -> None:
+    text = (report_dir / "iocs.stix.json").read_text("utf-8")
+    result = validate_string(text, ValidationOptions(version="2.1"))
+    assert result.is_valid, [str(e) for e in result.errors]
+    others = [str(w) for w in result.warnings or [] if f"{{{UUID_V4_REMINDER}}}" not in str(w)]
+    assert not others, others
+
+
+def test_indicators_cover_actor_ips_and_user_agents_with_windows(report_dir: Path) -> None:
+    objects = _bundle(report_dir)["objects"]
+    assert isinstance(objects, list)
+    indicators = [o for o in objects if o["type"] == "indicator"]
+    patterns = {o["pattern"] for o in indicators}
+    assert "[ipv4-addr:value = '203.0.113.7']" in patterns
+    assert "[ipv6-addr:value = '2001:db8::66']" in patterns
+    ua_path = "network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'"
+    assert f"[{ua_path} = {pattern_literal(HOSTILE_UA)}]" in patterns
+    assert f"[{ua_path} = {pattern_literal(REST_UA)}]" in patterns
+    assert len(indicators) == len(ACTOR_IPS) + 2
+    for indicator in indicators:
+        assert indicator["valid_from"] < indicator["valid_until"]
+        assert indicator["valid_from"].startswith("2023-")
+
+
+def test_every_indicator_is_sighted_at_the_organisation(report_dir: Path) -> None:
+    objects = _bundle(report_dir)["objects"]
+    assert isinstance(objects, list)
+    by_id = {o["id"]: o for o in objects}
+    sightings = [o for o in objects if o["type"] == "sighting"]
+    indicators = {o["id"] for o in objects if o["type"] == "indicator"}
+    assert {s["sighting_of_ref"] for s in sightings} == indicators
+    for sighting in sightings:
+        (where,) = sighting["where_sighted_refs"]
+        assert by_id[where]["name"] == "ministry.example"
+        assert sighting["count"] >= 1
+    assert sum(1 for o in objects if o["type"] == "incident") == 1
+    (report,) = [o for o in objects if o["type"] == "report"]
+    assert set(report["object_refs"]) == set(by_id) - {report["id"]}
+
+
+def test_bundle_parses_back_with_stix2(report_dir: Path) -> None:
+    bundle = stix2.parse((report_dir / "iocs.stix.json").read_text("utf-8"), allow_custom=False)
+    kinds = sorted({o.type for o in bundle.objects})
+    assert kinds == [
+        "attack-pattern", "identity", "incident", "indicator", "infrastructure",
+        "relationship", "report", "sighting",
+    ]  # fmt: skip
+
+
+def test_pattern_literal_escapes_quotes_and_backslashes() -> None:
+    assert pattern_literal("a'b\\c") == "'a\\'b\\\\c'"
