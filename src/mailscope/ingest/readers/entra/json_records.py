@@ -44,25 +44,29 @@ def _utf8(stream: BinaryIO, head: bytes) -> BinaryIO:
 
 
 def _is_json_lines(source: Source) -> bool:
-    """True when the first line is a whole JSON object (a pretty-printed document's is not)."""
+    """True when the first line is a whole JSON object (a pretty-printed document's is not);
+    after a first line that is no JSON at all (a damaged file), when the second line is."""
     text = decode_head(source.head).lstrip()
-    if not text.startswith("{"):
+    if text.startswith("["):
         return False
-    newline = text.find("\n")
-    if newline != -1:
-        return _parses(text[:newline])
-    if source.size <= len(source.head):
-        return _parses(text)
-    with source.open() as stream:  # a first line longer than the head: an Event Hub batch?
-        return _parses(_utf8(stream, source.head).readline(MAX_RECORD_BYTES).strip())
+    lines = text.split("\n", 2)
+    if len(lines) == 1 and source.size > len(source.head):
+        with source.open() as stream:  # a first line longer than the head: an Event Hub batch?
+            first = _utf8(stream, source.head).readline(MAX_RECORD_BYTES)
+        return _is_object(first.decode("utf-8", errors="replace"))
+    if text.startswith("{"):
+        return _is_object(lines[0])
+    return len(lines) > 1 and _is_object(lines[1])
 
 
-def _parses(line: bytes | str) -> bool:
+def _is_object(line: str) -> bool:
+    line = line.strip()
+    if not line.startswith("{"):
+        return False
     try:
-        orjson.loads(line)
+        return isinstance(orjson.loads(line), dict)
     except orjson.JSONDecodeError:
         return False
-    return True
 
 
 def _lines(stream: BinaryIO) -> Iterator[JsonRecord | Bad]:
