@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from mailscope import __version__
+from mailscope.intel.attack import technique_name
 from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report import tables
 from mailscope.report.activity import span_label
@@ -159,6 +160,7 @@ def environment() -> Environment:
     env.filters["num"] = lambda n: f"{n:,}"
     env.filters["when"] = tables.when
     env.filters["iso_display"] = tables.iso_display
+    env.filters["technique"] = lambda t: technique_name(t) or ""
     return env
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import stix2
 
 from mailscope import __version__
+from mailscope.intel.attack import attack_techniques
 from mailscope.report.data import ReportData
 from mailscope.report.visible import one_line
 
@@ -173,14 +174,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
             )
         )
     for technique in sorted({t for f in data.findings for t in f.attack_ids}):
-        objects.append(
-            stix2.AttackPattern(
-                id=stix_id("attack-pattern", technique),
-                name=technique,
-                **by,
-                external_references=[{"source_name": "mitre-attack", "external_id": technique}],
-            )
-        )
+        objects.append(_attack_pattern(technique, by))
     scope = data.scope
     incident = stix2.Incident(
         id=stix_id("incident", data.case_name),
@@ -202,6 +196,23 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
     )
     objects.append(report)
     return stix2.Bundle(objects=objects, id=stix_id("bundle", report.id, *(o.id for o in objects)))  # type: ignore[attr-defined]
+
+
+def _attack_pattern(technique: str, by: dict[str, object]) -> stix2.AttackPattern:
+    """An ATT&CK technique as an attack-pattern, named and phased from the intel table."""
+    known = attack_techniques().get(technique.strip().upper())
+    phases = (
+        [{"kill_chain_name": "mitre-attack", "phase_name": t} for t in known.tactics]
+        if known
+        else []
+    )
+    return stix2.AttackPattern(
+        id=stix_id("attack-pattern", technique),
+        name=known.name if known else one_line(technique),
+        external_references=[{"source_name": "mitre-attack", "external_id": technique}],
+        **({"kill_chain_phases": phases} if phases else {}),
+        **by,
+    )
 
 
 def write_stix(data: ReportData, out: Path) -> Path:
