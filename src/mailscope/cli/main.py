@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.ingest_cmd",
     "mailscope.cli.case_cmd",
     "mailscope.cli.detect_cmd",
+    "mailscope.cli.scope_cmd",
+    "mailscope.cli.investigate_cmd",
     "mailscope.cli.simulate_cmd",
     "mailscope.cli.report_cmd",
     "mailscope.cli.intel_cmd",

@@ -1,0 +1,71 @@
+"""``mailscope investigate``: ingest, detect, scope and report in one go (the main job)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+
+from mailscope.cli.console import console, err_console, safe_text
+from mailscope.cli.ingest_cmd import run_ingest
+from mailscope.cli.scope_cmd import load_document, summary_table
+from mailscope.detect.engine import detect_case
+from mailscope.scope.run import scope_case
+
+T = TypeVar("T")
+STAGES = 4
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``investigate`` command."""
+    app.command("investigate")(investigate_command)
+
+
+def investigate_command(
+    evidence: list[Path] = typer.Argument(..., help="Evidence files, folders or .zip archives."),
+    case: Path = typer.Option(..., "--case", help="Case folder (created if missing)."),
+    intel: list[Path] = typer.Option([], "--intel", help="IOC file (STIX 2.1 bundle, CSV, TXT)."),
+    sigma: list[Path] = typer.Option([], "--sigma", help="Sigma rule file or folder."),
+    rules: list[Path] = typer.Option([], "--rules", help="Folder of user rules."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Ingest evidence, run detections, scope the intrusion and write the reports."""
+    run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
+    err_console.print(f"      {run.records:,} record(s), {run.quarantined:,} quarantined")
+    detected = _stage(
+        2,
+        "detect",
+        lambda: detect_case(case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel),
+    )
+    err_console.print(f"      {len(detected.findings):,} finding(s)")
+    path = _stage(3, "scope", lambda: _scope(case))
+    reports = _stage(4, "report", lambda: _report(case))
+    console.print(summary_table(load_document(path)))
+    html = next((p for p in reports if p.suffix == ".html"), None)
+    console.print(f"scope: {safe_text(path)}")
+    if html is not None:
+        console.print(f"report: {safe_text(html)}")
+
+
+def _stage(number: int, name: str, work: Callable[[], T]) -> T:
+    """Run one stage with a heading and its wall time on stderr."""
+    err_console.print(f"[bold][{number}/{STAGES}] {name}[/]")
+    started = time.perf_counter()
+    result = work()
+    err_console.print(f"      {name} done in {time.perf_counter() - started:.1f} s")
+    return result
+
+
+def _scope(case: Path) -> Path:
+    with err_console.status("scope…") as status:
+        return scope_case(case, on_step=lambda step: status.update(f"scope: {step}…"))
+
+
+def _report(case: Path) -> list[Path]:
+    from mailscope.report.render import report_case  # lazy: templates load only when needed
+
+    with err_console.status("rendering reports…"):
+        return report_case(case)
