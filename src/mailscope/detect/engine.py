@@ -167,11 +167,16 @@ def _write(connection: duckdb.DuckDBPyConnection, result: DetectRun) -> None:
 
 
 def _add_sigma(registry: Registry, paths: Sequence[Path]) -> list[object]:
-    if not paths:
+    """mailscope's bundled Sigma rules, then the user's ``--sigma`` files and folders."""
+    try:
+        from mailscope.detect.sigma.loader import bundled_sigma_paths, load_sigma_detections
+    except ModuleNotFoundError as error:
+        if error.name is not None and not error.name.startswith("mailscope.detect.sigma"):
+            raise
+        if paths:
+            raise RuleError("Sigma support is not available in this build") from error
         return []
-    from mailscope.detect.sigma.loader import load_sigma_detections
-
-    detections, problems = load_sigma_detections(list(paths))
+    detections, problems = load_sigma_detections([*bundled_sigma_paths(), *paths])
     registry.extend(detections)
     return list(problems)
 

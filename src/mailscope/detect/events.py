@@ -161,7 +161,9 @@ def history(days: range, **fields: object) -> Tables:
     return tables
 
 
-def merge(*parts: Tables | dict[str, object] | tuple[dict[str, object], dict[str, object]]) -> Tables:
+def merge(
+    *parts: Tables | dict[str, object] | tuple[dict[str, object], dict[str, object]],
+) -> Tables:
     """Combine tables and single rows (a row goes to the table its ``record_key`` names)."""
     tables: Tables = {}
     for part in parts:
@@ -176,8 +178,13 @@ def merge(*parts: Tables | dict[str, object] | tuple[dict[str, object], dict[str
     return tables
 
 
-_PREFIX = {"ma": "mail_access", "si": "signins", "ae": "audit_events", "da": "directory_audits",
-           "ga": "graph_activity"}
+_PREFIX = {
+    "ma": "mail_access",
+    "si": "signins",
+    "ae": "audit_events",
+    "da": "directory_audits",
+    "ga": "graph_activity",
+}
 
 
 def _add(tables: Tables, row: dict[str, object]) -> None:

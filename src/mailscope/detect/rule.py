@@ -24,7 +24,7 @@ Rows = Mapping[str, Sequence[Mapping[str, object]]]
 """Test events: store table name -> rows (column name -> value); absent columns are NULL."""
 
 
-class RuleSkipped(Exception):
+class RuleSkipped(Exception):  # noqa: N818 - a control-flow signal, not an error
     """Raised by a rule's logic when it cannot judge this case (e.g. no baseline to learn
     from); the engine records the rule as skipped with ``reason``."""
 

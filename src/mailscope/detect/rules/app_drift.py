@@ -78,8 +78,12 @@ _BASE = history(range(6), app_id=ARCHIVER, user_id="archiver-sp", mailbox_upn="a
 
 
 def _spread(mailboxes: int, day: float) -> list[dict[str, object]]:
-    return [access(time=at(day), app_id=ARCHIVER, user_id="archiver-sp",
-                   mailbox_upn=f"user{i}@example.org") for i in range(mailboxes)]
+    return [
+        access(
+            time=at(day), app_id=ARCHIVER, user_id="archiver-sp", mailbox_upn=f"user{i}@example.org"
+        )
+        for i in range(mailboxes)
+    ]
 
 
 DETECTIONS = (
@@ -106,10 +110,17 @@ DETECTIONS = (
             "day {peak:,} item(s) against a baseline maximum of {max_daily:,}"
         ),
         tests=(
-            RuleTest("app spreads to five new mailboxes", merge(_BASE, {"mail_access": _spread(5, 8)}),
-                     True, {"mailboxes": ("user0@example.org",)}),
-            RuleTest("app spreads to two new mailboxes only",
-                     merge(_BASE, {"mail_access": _spread(2, 8)}), False),
+            RuleTest(
+                "app spreads to five new mailboxes",
+                merge(_BASE, {"mail_access": _spread(5, 8)}),
+                True,
+                {"mailboxes": ("user0@example.org",)},
+            ),
+            RuleTest(
+                "app spreads to two new mailboxes only",
+                merge(_BASE, {"mail_access": _spread(2, 8)}),
+                False,
+            ),
         ),
     ),
 )

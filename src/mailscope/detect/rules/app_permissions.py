@@ -95,10 +95,18 @@ GROUP BY app_id
 ORDER BY app
 """
 
-_ROLE = orjson.dumps([{"name": "AppRole.Value", "new": "full_access_as_app"},
-                      {"name": "ServicePrincipal.AppId", "new": EVIL_APP}]).decode()
-_HARMLESS = orjson.dumps([{"name": "AppRole.Value", "new": "User.Read"},
-                          {"name": "ServicePrincipal.AppId", "new": EVIL_APP}]).decode()
+_ROLE = orjson.dumps(
+    [
+        {"name": "AppRole.Value", "new": "full_access_as_app"},
+        {"name": "ServicePrincipal.AppId", "new": EVIL_APP},
+    ]
+).decode()
+_HARMLESS = orjson.dumps(
+    [
+        {"name": "AppRole.Value", "new": "User.Read"},
+        {"name": "ServicePrincipal.AppId", "new": EVIL_APP},
+    ]
+).decode()
 _CRED = directory_audit("Add service principal credentials.", time=at(2), target_ids=EVIL_APP)
 
 DETECTIONS = (
@@ -120,20 +128,37 @@ DETECTIONS = (
         confidence=0.75,
         explain="{grants} grant(s) of mail-reading permissions to app {app}",
         tests=(
-            RuleTest("full_access_as_app role assigned",
-                     merge(directory_audit("Add app role assignment to service principal.",
-                                           time=at(1), modified_properties=_ROLE)),
-                     True, {"apps": (EVIL_APP,)}),
-            RuleTest("User.Read role assigned",
-                     merge(directory_audit("Add app role assignment to service principal.",
-                                           time=at(1), modified_properties=_HARMLESS)),
-                     False),
+            RuleTest(
+                "full_access_as_app role assigned",
+                merge(
+                    directory_audit(
+                        "Add app role assignment to service principal.",
+                        time=at(1),
+                        modified_properties=_ROLE,
+                    )
+                ),
+                True,
+                {"apps": (EVIL_APP,)},
+            ),
+            RuleTest(
+                "User.Read role assigned",
+                merge(
+                    directory_audit(
+                        "Add app role assignment to service principal.",
+                        time=at(1),
+                        modified_properties=_HARMLESS,
+                    )
+                ),
+                False,
+            ),
         ),
     ),
     sql_detection(
         id="MS-APPLICATION-IMPERSONATION",
         title="ApplicationImpersonation role assigned",
-        description="New-ManagementRoleAssignment granting ApplicationImpersonation (act as any mailbox).",
+        description=(
+            "New-ManagementRoleAssignment granting ApplicationImpersonation (act as any mailbox)."
+        ),
         runbook="Remove the assignment unless a documented migration or archiving tool needs it.",
         severity="high",
         attack_ids=("T1098.002",),
@@ -142,20 +167,36 @@ DETECTIONS = (
         confidence=0.7,
         explain="{actor} assigned ApplicationImpersonation {grants} time(s) to {grantees}",
         tests=(
-            RuleTest("impersonation assigned",
-                     merge(audit("New-ManagementRoleAssignment", time=at(1),
-                                 parameters='{"Role":"ApplicationImpersonation","User":"svc"}')),
-                     True),
-            RuleTest("another role assigned",
-                     merge(audit("New-ManagementRoleAssignment", time=at(1),
-                                 parameters='{"Role":"Mail Recipients","User":"svc"}')),
-                     False),
+            RuleTest(
+                "impersonation assigned",
+                merge(
+                    audit(
+                        "New-ManagementRoleAssignment",
+                        time=at(1),
+                        parameters='{"Role":"ApplicationImpersonation","User":"svc"}',
+                    )
+                ),
+                True,
+            ),
+            RuleTest(
+                "another role assigned",
+                merge(
+                    audit(
+                        "New-ManagementRoleAssignment",
+                        time=at(1),
+                        parameters='{"Role":"Mail Recipients","User":"svc"}',
+                    )
+                ),
+                False,
+            ),
         ),
     ),
     sql_detection(
         id="MS-APP-CREDENTIAL-THEN-MAIL",
         title="New app credential followed by mail reads by that app",
-        description="A secret or certificate added to an app, and the app reading mail within 7 days.",
+        description=(
+            "A secret or certificate added to an app, and the app reading mail within 7 days."
+        ),
         runbook=(
             "Remove the new credential, check who added it, and scope the mailboxes the app "
             "read after it was added."
@@ -170,11 +211,15 @@ DETECTIONS = (
             "({records:,} record(s)) within 7 days"
         ),
         tests=(
-            RuleTest("credential added then mail read",
-                     merge(_CRED, access(time=at(3), app_id=EVIL_APP, user_id="sp")),
-                     True, {"apps": (EVIL_APP,)}),
-            RuleTest("credential added, no mail read by the app",
-                     merge(_CRED, access(time=at(3))), False),
+            RuleTest(
+                "credential added then mail read",
+                merge(_CRED, access(time=at(3), app_id=EVIL_APP, user_id="sp")),
+                True,
+                {"apps": (EVIL_APP,)},
+            ),
+            RuleTest(
+                "credential added, no mail read by the app", merge(_CRED, access(time=at(3))), False
+            ),
         ),
     ),
 )

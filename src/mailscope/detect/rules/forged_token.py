@@ -119,7 +119,11 @@ MAIL_TESTS = (
         "token id and session in no sign-in log",
         merge(backed_access(time=at(1)), _OLDER_SIGNIN, _FORGED),
         fires=True,
-        entities={"tokens": ("forged-token-1",), "ips": (ACTOR_IP,), "mailboxes": ("bob@example.org",)},
+        entities={
+            "tokens": ("forged-token-1",),
+            "ips": (ACTOR_IP,),
+            "mailboxes": ("bob@example.org",),
+        },
     ),
     RuleTest(
         "every token issued by a sign-in",
@@ -139,11 +143,24 @@ MAIL_TESTS = (
         "app-only token backed by a service-principal sign-in",
         merge(
             _OLDER_SIGNIN,
-            access(time=at(2), user_id="archiver-sp", mailbox_upn="carol@example.org",
-                   app_id=EVIL_APP, unique_token_id="sp-token", aad_session_id=None,
-                   session_id=None),
-            signin(kind="service_principal", time=at(2), upn=None, user_id=None,
-                   app_id=EVIL_APP, unique_token_id="sp-token", session_id=None),
+            access(
+                time=at(2),
+                user_id="archiver-sp",
+                mailbox_upn="carol@example.org",
+                app_id=EVIL_APP,
+                unique_token_id="sp-token",
+                aad_session_id=None,
+                session_id=None,
+            ),
+            signin(
+                kind="service_principal",
+                time=at(2),
+                upn=None,
+                user_id=None,
+                app_id=EVIL_APP,
+                unique_token_id="sp-token",
+                session_id=None,
+            ),
         ),
         fires=False,
     ),
@@ -151,41 +168,76 @@ MAIL_TESTS = (
         "session present only in non-interactive sign-ins counts as present",
         merge(
             _OLDER_SIGNIN,
-            access(time=at(2), unique_token_id=None, aad_session_id="sess-refresh",
-                   session_id="sess-refresh"),
-            signin(kind="noninteractive", time=at(2, 1), session_id="sess-refresh",
-                   unique_token_id="other"),
+            access(
+                time=at(2),
+                unique_token_id=None,
+                aad_session_id="sess-refresh",
+                session_id="sess-refresh",
+            ),
+            signin(
+                kind="noninteractive",
+                time=at(2, 1),
+                session_id="sess-refresh",
+                unique_token_id="other",
+            ),
         ),
         fires=False,
     ),
     RuleTest(
         "access before the sign-in logs begin cannot be judged",
-        merge(signin(time=at(5)), access(time=at(1), unique_token_id="old-token",
-                                          token_issued_at=at(1))),
+        merge(
+            signin(time=at(5)),
+            access(time=at(1), unique_token_id="old-token", token_issued_at=at(1)),
+        ),
         fires=False,
     ),
 )
 
 _FORGED_GRAPH = {
     "graph_activity": [
-        {"record_key": "ga-forged", "time": at(3), "app_id": EVIL_APP, "ip": ACTOR_IP,
-         "sign_in_activity_id": "forged-sia", "session_id": _ACTOR_SESSION,
-         "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages",
-         "upn": "", "user_id": ""},
+        {
+            "record_key": "ga-forged",
+            "time": at(3),
+            "app_id": EVIL_APP,
+            "ip": ACTOR_IP,
+            "sign_in_activity_id": "forged-sia",
+            "session_id": _ACTOR_SESSION,
+            "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages",
+            "upn": "",
+            "user_id": "",
+        },
     ],
     "signins": [_OLDER_SIGNIN],
 }
 _BACKED_GRAPH = {
     "graph_activity": [
-        {"record_key": "ga-backed", "time": at(3), "app_id": EVIL_APP, "ip": ACTOR_IP,
-         "sign_in_activity_id": "sp-token-2",
-         "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages"},
-        {"record_key": "ga-noid", "time": at(3), "app_id": EVIL_APP, "ip": ACTOR_IP,
-         "sign_in_activity_id": None,
-         "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages"},
+        {
+            "record_key": "ga-backed",
+            "time": at(3),
+            "app_id": EVIL_APP,
+            "ip": ACTOR_IP,
+            "sign_in_activity_id": "sp-token-2",
+            "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages",
+        },
+        {
+            "record_key": "ga-noid",
+            "time": at(3),
+            "app_id": EVIL_APP,
+            "ip": ACTOR_IP,
+            "sign_in_activity_id": None,
+            "request_uri": "https://graph.microsoft.com/v1.0/users/bob@example.org/messages",
+        },
     ],
-    "signins": [_OLDER_SIGNIN, signin(kind="service_principal", time=at(3), app_id=EVIL_APP,
-                                      unique_token_id="sp-token-2", upn=None)],
+    "signins": [
+        _OLDER_SIGNIN,
+        signin(
+            kind="service_principal",
+            time=at(3),
+            app_id=EVIL_APP,
+            unique_token_id="sp-token-2",
+            upn=None,
+        ),
+    ],
 }
 
 DETECTIONS = (
@@ -236,8 +288,12 @@ DETECTIONS = (
             "that appear in no sign-in log"
         ),
         tests=(
-            RuleTest("Graph mail request with unknown SignInActivityId", _FORGED_GRAPH, True,
-                     {"tokens": ("forged-sia",), "apps": (EVIL_APP,)}),
+            RuleTest(
+                "Graph mail request with unknown SignInActivityId",
+                _FORGED_GRAPH,
+                True,
+                {"tokens": ("forged-sia",), "apps": (EVIL_APP,)},
+            ),
             RuleTest("SP-issued token and id-less request", _BACKED_GRAPH, False),
         ),
     ),

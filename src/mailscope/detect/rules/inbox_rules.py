@@ -13,8 +13,15 @@ from mailscope.detect.events import ACTOR_IP, at, audit, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 
 BURST_RULES = 3
-HIDING_FOLDERS = ("rss feeds", "rss subscriptions", "conversation history", "archive",
-                  "deleted items", "junk email", "notes")
+HIDING_FOLDERS = (
+    "rss feeds",
+    "rss subscriptions",
+    "conversation history",
+    "archive",
+    "deleted items",
+    "junk email",
+    "notes",
+)
 _HIDING = ", ".join(f"'{f}'" for f in HIDING_FOLDERS)
 _RULE_OPS = "('new-inboxrule', 'set-inboxrule', 'updateinboxrules', 'enable-inboxrule')"
 
@@ -96,8 +103,12 @@ ORDER BY mailbox, rule_name
 def _rule(day: float, **params: str) -> dict[str, object]:
     import orjson
 
-    return audit("New-InboxRule", time=at(day), client_ip=ACTOR_IP,
-                 parameters=orjson.dumps({"Name": "x", **params}).decode())
+    return audit(
+        "New-InboxRule",
+        time=at(day),
+        client_ip=ACTOR_IP,
+        parameters=orjson.dumps({"Name": "x", **params}).decode(),
+    )
 
 
 _ATTACK = "T1564.008"
@@ -123,11 +134,17 @@ DETECTIONS = (
             "{deleting} deleting, {hiding} hiding mail"
         ),
         tests=(
-            RuleTest("rule moving mail to Conversation History",
-                     merge(_rule(1, MoveToFolder="Conversation History", MarkAsRead="True")),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("rule filing newsletters into a user folder",
-                     merge(_rule(1, MoveToFolder="Newsletters")), False),
+            RuleTest(
+                "rule moving mail to Conversation History",
+                merge(_rule(1, MoveToFolder="Conversation History", MarkAsRead="True")),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "rule filing newsletters into a user folder",
+                merge(_rule(1, MoveToFolder="Newsletters")),
+                False,
+            ),
         ),
     ),
     sql_detection(
@@ -148,18 +165,29 @@ DETECTIONS = (
             "{peak} within one hour"
         ),
         tests=(
-            RuleTest("four rules in ten minutes",
-                     merge(*[_rule(1 + i / 500, MoveToFolder="f") for i in range(4)]),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("three rules over three days",
-                     merge(*[_rule(i, MoveToFolder="f") for i in range(3)]), False),
+            RuleTest(
+                "four rules in ten minutes",
+                merge(*[_rule(1 + i / 500, MoveToFolder="f") for i in range(4)]),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "three rules over three days",
+                merge(*[_rule(i, MoveToFolder="f") for i in range(3)]),
+                False,
+            ),
         ),
     ),
     sql_detection(
         id="MS-INBOX-RULE-EXPORTED",
         title="Exported inbox rule forwards, deletes or hides mail",
-        description="An enabled inbox rule in a Get-InboxRule export that forwards, redirects, deletes or hides mail.",
-        runbook="Confirm with the owner; remove the rule; find when it was created in the audit log.",
+        description=(
+            "An enabled inbox rule in a Get-InboxRule export that forwards, redirects, "
+            "deletes or hides mail."
+        ),
+        runbook=(
+            "Confirm with the owner; remove the rule; find when it was created in the audit log."
+        ),
         severity="medium",
         attack_ids=(_ATTACK, "T1114.003"),
         requires=("mail_rules",),
@@ -167,16 +195,39 @@ DETECTIONS = (
         confidence=0.6,
         explain="inbox rule {rule_name!r} on {mailbox} forwards/deletes/hides mail {target}",
         tests=(
-            RuleTest("rule forwarding outside",
-                     {"mail_rules": [{"record_key": "mr-1", "kind": "inbox",
-                                      "mailbox_upn": "alice@example.org", "name": "fwd",
-                                      "enabled": True, "forward_to": "x@evil.example"}]},
-                     True, {"mailboxes": ("alice@example.org",)}),
-            RuleTest("rule moving to a project folder",
-                     {"mail_rules": [{"record_key": "mr-2", "kind": "inbox",
-                                      "mailbox_upn": "alice@example.org", "name": "proj",
-                                      "enabled": True, "move_to_folder": "Projects"}]},
-                     False),
+            RuleTest(
+                "rule forwarding outside",
+                {
+                    "mail_rules": [
+                        {
+                            "record_key": "mr-1",
+                            "kind": "inbox",
+                            "mailbox_upn": "alice@example.org",
+                            "name": "fwd",
+                            "enabled": True,
+                            "forward_to": "x@evil.example",
+                        }
+                    ]
+                },
+                True,
+                {"mailboxes": ("alice@example.org",)},
+            ),
+            RuleTest(
+                "rule moving to a project folder",
+                {
+                    "mail_rules": [
+                        {
+                            "record_key": "mr-2",
+                            "kind": "inbox",
+                            "mailbox_upn": "alice@example.org",
+                            "name": "proj",
+                            "enabled": True,
+                            "move_to_folder": "Projects",
+                        }
+                    ]
+                },
+                False,
+            ),
         ),
     ),
 )

@@ -4,7 +4,8 @@ Delegated tokens are issued to a client at sign-in; their mail reads come from t
 egress as a successful sign-in of that user (interactive or non-interactive). Reads from
 an address the user never signed in from point to token theft or forgery — or to
 IPv4/IPv6 egress differences and sign-in logs that do not cover the period, which is
-why this is medium on its own. App-only access (no user) is not judged here.
+why this is medium on its own. App-only access (tokens issued by service-principal or
+managed-identity sign-ins) is not judged here.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ _SQL = """
 WITH coverage AS (SELECT min(time) AS logs_start FROM signins WHERE success),
 signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success AND ip <> ''),
 users AS (SELECT DISTINCT lower(upn) AS upn FROM signins WHERE upn <> ''),
+app_tokens AS (
+    SELECT DISTINCT unique_token_id AS id FROM signins
+    WHERE kind IN ('service_principal', 'managed_identity') AND unique_token_id <> ''
+),
 reads AS (
     SELECT a.* FROM mail_access a CROSS JOIN coverage c
     WHERE a.time >= c.logs_start AND a.client_ip <> '' AND a.user_id LIKE '%@%'
       AND lower(a.user_id) IN (SELECT upn FROM users)
+      AND NOT EXISTS (SELECT 1 FROM app_tokens t WHERE t.id = a.unique_token_id)
       AND NOT EXISTS (SELECT 1 FROM signed_in s
                       WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip)
 )
@@ -62,12 +68,36 @@ DETECTIONS = (
             "{ip}, an address with no successful sign-in of that user"
         ),
         tests=(
-            RuleTest("read from an unknown address", merge(_BASE, access(time=at(4), client_ip=ACTOR_IP)),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("traveller signed in from the address",
-                     merge(_BASE, access(time=at(4), client_ip="192.0.2.50"),
-                           signin(time=at(4), ip="192.0.2.50", kind="noninteractive")),
-                     False),
+            RuleTest(
+                "read from an unknown address",
+                merge(_BASE, access(time=at(4), client_ip=ACTOR_IP)),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "app-only read backed by a service-principal sign-in",
+                merge(
+                    _BASE,
+                    access(time=at(4), client_ip="20.51.6.11", unique_token_id="sp"),
+                    signin(
+                        time=at(4),
+                        kind="service_principal",
+                        upn=None,
+                        ip="20.51.6.11",
+                        unique_token_id="sp",
+                    ),
+                ),
+                False,
+            ),
+            RuleTest(
+                "traveller signed in from the address",
+                merge(
+                    _BASE,
+                    access(time=at(4), client_ip="192.0.2.50"),
+                    signin(time=at(4), ip="192.0.2.50", kind="noninteractive"),
+                ),
+                False,
+            ),
         ),
     ),
 )

@@ -72,14 +72,28 @@ DETECTIONS = (
         confidence=0.8,
         explain="{actor}: {change} ({changes} change(s))",
         tests=(
-            RuleTest("audit bypass enabled",
-                     merge(audit("Set-MailboxAuditBypassAssociation", time=at(1),
-                                 parameters='{"Identity":"svc","AuditBypassEnabled":"True"}')),
-                     True),
-            RuleTest("audit set including MailItemsAccessed",
-                     merge(audit("Set-Mailbox", time=at(1),
-                                 parameters='{"Identity":"bob","AuditOwner":"MailItemsAccessed,Send"}')),
-                     False),
+            RuleTest(
+                "audit bypass enabled",
+                merge(
+                    audit(
+                        "Set-MailboxAuditBypassAssociation",
+                        time=at(1),
+                        parameters='{"Identity":"svc","AuditBypassEnabled":"True"}',
+                    )
+                ),
+                True,
+            ),
+            RuleTest(
+                "audit set including MailItemsAccessed",
+                merge(
+                    audit(
+                        "Set-Mailbox",
+                        time=at(1),
+                        parameters='{"Identity":"bob","AuditOwner":"MailItemsAccessed,Send"}',
+                    )
+                ),
+                False,
+            ),
         ),
     ),
 )

@@ -22,7 +22,8 @@ def _params(**values: str) -> str:
 
 _FORWARD_SQL = """
 WITH domains AS (
-    SELECT DISTINCT lower(split_part(upn, '@', 2)) AS domain FROM directory_users WHERE upn LIKE '%@%'
+    SELECT DISTINCT lower(split_part(upn, '@', 2)) AS domain FROM directory_users
+    WHERE upn LIKE '%@%'
     UNION SELECT DISTINCT lower(split_part(mailbox_upn, '@', 2)) FROM mail_access
     WHERE mailbox_upn LIKE '%@%'
     UNION SELECT DISTINCT lower(split_part(user_id, '@', 2)) FROM audit_events
@@ -52,7 +53,7 @@ ORDER BY target, mailbox
 """
 
 _PERMISSION_SQL = """
-SELECT lower(user_id) AS actor, lower(operation) AS operation,
+SELECT coalesce(lower(user_id), 'unknown') AS actor, lower(operation) AS operation,
     array_agg(DISTINCT coalesce(nullif(mailbox_upn, ''),
         nullif(json_extract_string(parameters, '$.Identity'), ''), object_id)) AS mailboxes,
     array_agg(DISTINCT lower(user_id)) AS users,
@@ -97,7 +98,9 @@ DETECTIONS = (
             "Set-Mailbox with ForwardingSmtpAddress or ForwardingAddress; high when the "
             "address is outside every domain seen in the tenant's evidence."
         ),
-        runbook="Clear the forwarding (Set-Mailbox -ForwardingSmtpAddress $null) and find who set it.",
+        runbook=(
+            "Clear the forwarding (Set-Mailbox -ForwardingSmtpAddress $null) and find who set it."
+        ),
         severity="medium",
         attack_ids=("T1114.003",),
         requires=("audit_events",),
@@ -105,14 +108,26 @@ DETECTIONS = (
         confidence=0.7,
         explain="mail of {mailbox} forwarded to {target}",
         tests=(
-            RuleTest("forwarding to an outside address",
-                     merge(audit("Set-Mailbox", time=at(1), client_ip=ACTOR_IP,
-                                 parameters=_params(Identity="alice",
-                                                    ForwardingSmtpAddress="smtp:x@evil.example"))),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("Set-Mailbox without forwarding",
-                     merge(audit("Set-Mailbox", time=at(1), parameters=_params(MaxSendSize="1 GB"))),
-                     False),
+            RuleTest(
+                "forwarding to an outside address",
+                merge(
+                    audit(
+                        "Set-Mailbox",
+                        time=at(1),
+                        client_ip=ACTOR_IP,
+                        parameters=_params(
+                            Identity="alice", ForwardingSmtpAddress="smtp:x@evil.example"
+                        ),
+                    )
+                ),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "Set-Mailbox without forwarding",
+                merge(audit("Set-Mailbox", time=at(1), parameters=_params(MaxSendSize="1 GB"))),
+                False,
+            ),
         ),
     ),
     sql_detection(
@@ -122,7 +137,9 @@ DETECTIONS = (
             "Add-MailboxPermission (FullAccess), Add-RecipientPermission (SendAs), or "
             "mailbox folder permission changes."
         ),
-        runbook="Confirm the grant with the mailbox owner and the administrator; remove it if unknown.",
+        runbook=(
+            "Confirm the grant with the mailbox owner and the administrator; remove it if unknown."
+        ),
         severity="medium",
         attack_ids=("T1098.002",),
         requires=("audit_events",),
@@ -130,11 +147,18 @@ DETECTIONS = (
         confidence=0.5,
         explain="{actor} ran {operation} {grants} time(s) (grantee(s): {grantees})",
         tests=(
-            RuleTest("FullAccess granted by a user",
-                     merge(audit("Add-MailboxPermission", time=at(1), user_id="admin@example.org",
-                                 parameters=_params(Identity="bob", User="eve",
-                                                    AccessRights="FullAccess"))),
-                     True),
+            RuleTest(
+                "FullAccess granted by a user",
+                merge(
+                    audit(
+                        "Add-MailboxPermission",
+                        time=at(1),
+                        user_id="admin@example.org",
+                        parameters=_params(Identity="bob", User="eve", AccessRights="FullAccess"),
+                    )
+                ),
+                True,
+            ),
             RuleTest("unrelated cmdlet", merge(audit("Get-MailboxPermission", time=at(1))), False),
         ),
     ),
@@ -153,11 +177,18 @@ DETECTIONS = (
         confidence=0.5,
         explain="{actor} consented {grants} time(s) to application(s) {targets}",
         tests=(
-            RuleTest("consent event", merge(directory_audit("Consent to application", time=at(1),
-                                                            target_names="Mail Insights Sync")),
-                     True),
-            RuleTest("other directory change", merge(directory_audit("Update user", time=at(1))),
-                     False),
+            RuleTest(
+                "consent event",
+                merge(
+                    directory_audit(
+                        "Consent to application", time=at(1), target_names="Mail Insights Sync"
+                    )
+                ),
+                True,
+            ),
+            RuleTest(
+                "other directory change", merge(directory_audit("Update user", time=at(1))), False
+            ),
         ),
     ),
 )

@@ -110,15 +110,24 @@ DETECTIONS = (
         tests=(
             RuleTest(
                 "unknown app reads three mailboxes on day 8",
-                merge(_QUIET, {"mail_access": _reads(EVIL_APP, ("a@x.org", "b@x.org", "c@x.org"), 8)}),
+                merge(
+                    _QUIET, {"mail_access": _reads(EVIL_APP, ("a@x.org", "b@x.org", "c@x.org"), 8)}
+                ),
                 True,
                 {"apps": (EVIL_APP,), "mailboxes": ("a@x.org", "b@x.org", "c@x.org")},
             ),
             RuleTest(
                 "archiving app known from the first day; first-party app new later",
-                merge(_QUIET, _ARCHIVED, {"mail_access": _reads(ARCHIVER, ("a@x.org",), 8)},
-                      {"mail_access": _reads("27922004-5251-4030-b22d-91ecd9a37ea4",
-                                             ("alice@example.org",), 8)}),
+                merge(
+                    _QUIET,
+                    _ARCHIVED,
+                    {"mail_access": _reads(ARCHIVER, ("a@x.org",), 8)},
+                    {
+                        "mail_access": _reads(
+                            "27922004-5251-4030-b22d-91ecd9a37ea4", ("alice@example.org",), 8
+                        )
+                    },
+                ),
                 False,
             ),
         ),
@@ -150,8 +159,11 @@ DETECTIONS = (
             ),
             RuleTest(
                 "archiver keeps to its mailbox",
-                merge(_QUIET, _ARCHIVED, {"mail_access": [access(
-                    time=at(8), app_id=ARCHIVER, user_id="archiver-sp")]}),
+                merge(
+                    _QUIET,
+                    _ARCHIVED,
+                    {"mail_access": [access(time=at(8), app_id=ARCHIVER, user_id="archiver-sp")]},
+                ),
                 False,
             ),
         ),

@@ -26,7 +26,8 @@ SELECT lower(n.user_id) AS user_name, n.mailbox_upn AS mailbox,
     CASE WHEN bool_or(n.logon_type = 1) THEN 'medium' ELSE 'low' END AS severity
 FROM non_owner n
 WHERE NOT n.learning
-  AND NOT EXISTS (SELECT 1 FROM known k WHERE k.u = lower(n.user_id) AND k.mailbox_upn = n.mailbox_upn)
+  AND NOT EXISTS (SELECT 1 FROM known k
+                  WHERE k.u = lower(n.user_id) AND k.mailbox_upn = n.mailbox_upn)
 GROUP BY lower(n.user_id), n.mailbox_upn
 ORDER BY user_name, mailbox
 """
@@ -50,12 +51,17 @@ DETECTIONS = (
         baseline="mail_access",
         explain="{user_name} accessed {mailbox} as non-owner ({records:,} record(s)); never before",
         tests=(
-            RuleTest("new admin access",
-                     merge(_ASSISTANT, access(time=at(8), user_id="eve@example.org", logon_type=1)),
-                     True, {"users": ("eve@example.org",)}),
-            RuleTest("the usual assistant",
-                     merge(_ASSISTANT, access(time=at(8), user_id="dana@example.org", logon_type=2)),
-                     False),
+            RuleTest(
+                "new admin access",
+                merge(_ASSISTANT, access(time=at(8), user_id="eve@example.org", logon_type=1)),
+                True,
+                {"users": ("eve@example.org",)},
+            ),
+            RuleTest(
+                "the usual assistant",
+                merge(_ASSISTANT, access(time=at(8), user_id="dana@example.org", logon_type=2)),
+                False,
+            ),
         ),
     ),
 )

@@ -3,22 +3,27 @@
 Storm-0558's scripted clients showed ``ClientInfoString`` ``Client=REST;Client=RESTSystem;;``
 (MSTI 2023-07-14), but legitimate integrations use REST too. This fires only when a REST
 client context (one IP) reads mailboxes that are not the acting user's own, or reads
-several users' mailboxes, and is high only when the reads also lack a sign-in of the user
-from that IP (a second, independent signal).
+several users' mailboxes, and is high only when most reads are also unbacked: their token
+was issued by no sign-in and the user has no sign-in from that IP (a second, independent
+signal). An archiving service's app-only REST reads are backed by its service-principal
+sign-ins and stay medium.
 """
 
 from __future__ import annotations
 
-from mailscope.detect.events import ACTOR_IP, access, at, history, merge
+from mailscope.detect.events import ACTOR_IP, access, at, backed_access, history, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 
 _SQL = """
 WITH signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success),
+issued AS (SELECT DISTINCT unique_token_id AS id FROM signins WHERE unique_token_id <> ''),
 rest AS (
     SELECT a.*,
         lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn) AS non_owner,
-        EXISTS (SELECT 1 FROM signins) AND NOT EXISTS (SELECT 1 FROM signed_in s
-                    WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip) AS unbacked
+        EXISTS (SELECT 1 FROM signins)
+        AND NOT EXISTS (SELECT 1 FROM issued t WHERE t.id = a.unique_token_id)
+        AND NOT EXISTS (SELECT 1 FROM signed_in s
+                        WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip) AS unbacked
     FROM mail_access a
     WHERE lower(a.client_info) LIKE 'client=rest;%'
 )
@@ -66,13 +71,43 @@ DETECTIONS = (
         confidence=0.6,
         explain="REST client at {ip} read {mailbox_count} mailbox(es) ({records:,} record(s))",
         tests=(
-            RuleTest("REST client reads two users' mail from an unsigned IP",
-                     merge(_BASE, access(time=at(4), client_ip=ACTOR_IP, client_info=_REST,
-                                         mailbox_upn="bob@example.org", user_id="bob@example.org"),
-                           access(time=at(4), client_ip=ACTOR_IP, client_info=_REST)),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("user's own REST client on their own mailbox",
-                     merge(_BASE, access(time=at(4), client_info=_REST)), False),
+            RuleTest(
+                "REST client reads two users' mail from an unsigned IP",
+                merge(
+                    _BASE,
+                    access(
+                        time=at(4),
+                        client_ip=ACTOR_IP,
+                        client_info=_REST,
+                        mailbox_upn="bob@example.org",
+                        user_id="bob@example.org",
+                    ),
+                    access(time=at(4), client_ip=ACTOR_IP, client_info=_REST),
+                ),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "archiver's app-only REST reads backed by service-principal sign-ins",
+                merge(
+                    _BASE,
+                    backed_access(
+                        time=at(4),
+                        client_ip="20.51.6.11",
+                        client_info=_REST,
+                        mailbox_upn="bob@example.org",
+                        user_id="bob@example.org",
+                    ),
+                    backed_access(time=at(4), client_ip="20.51.6.11", client_info=_REST),
+                ),
+                True,
+                {"ips": ("20.51.6.11",)},
+            ),
+            RuleTest(
+                "user's own REST client on their own mailbox",
+                merge(_BASE, access(time=at(4), client_info=_REST)),
+                False,
+            ),
         ),
     ),
 )

@@ -62,8 +62,12 @@ _BASE = history(range(6))
 
 
 def _syncs(ip: str, day: float, folders: tuple[str, ...]) -> list[dict[str, object]]:
-    return [access(time=at(day, i * 0.1), access_type="Sync", folder_path=f, message_id=None,
-                   client_ip=ip) for i, f in enumerate(folders)]
+    return [
+        access(
+            time=at(day, i * 0.1), access_type="Sync", folder_path=f, message_id=None, client_ip=ip
+        )
+        for i, f in enumerate(folders)
+    ]
 
 
 _FOLDERS = ("Inbox", "Inbox/Travel", "Sent Items")
@@ -92,13 +96,21 @@ DETECTIONS = (
             "hour; new context: {new_context})"
         ),
         tests=(
-            RuleTest("burst of syncs from an IP with no sign-in",
-                     merge(_BASE, {"mail_access": _syncs(ACTOR_IP, 8, _FOLDERS)}),
-                     True, {"ips": (ACTOR_IP,)}),
-            RuleTest("traveller syncs one folder after signing in abroad",
-                     merge(_BASE, {"mail_access": _syncs("192.0.2.99", 8, ("Inbox",))},
-                           signin(time=at(8), ip="192.0.2.99")),
-                     False),
+            RuleTest(
+                "burst of syncs from an IP with no sign-in",
+                merge(_BASE, {"mail_access": _syncs(ACTOR_IP, 8, _FOLDERS)}),
+                True,
+                {"ips": (ACTOR_IP,)},
+            ),
+            RuleTest(
+                "traveller syncs one folder after signing in abroad",
+                merge(
+                    _BASE,
+                    {"mail_access": _syncs("192.0.2.99", 8, ("Inbox",))},
+                    signin(time=at(8), ip="192.0.2.99"),
+                ),
+                False,
+            ),
         ),
     ),
 )

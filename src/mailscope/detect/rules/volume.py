@@ -76,10 +76,16 @@ DETECTIONS = (
         requires=("mail_access",),
         sql=_THROTTLED_SQL,
         confidence=0.5,
-        explain="{mailbox} was throttled ({records:,} throttled record(s)): 24 h of Bind reads unlogged",
+        explain=(
+            "{mailbox} was throttled ({records:,} throttled record(s)): 24 h of Bind reads unlogged"
+        ),
         tests=(
-            RuleTest("throttled record", merge(_BASE, access(time=at(8), is_throttled=True)),
-                     True, {"mailboxes": ("alice@example.org",)}),
+            RuleTest(
+                "throttled record",
+                merge(_BASE, access(time=at(8), is_throttled=True)),
+                True,
+                {"mailboxes": ("alice@example.org",)},
+            ),
             RuleTest("no throttling", _BASE, False),
         ),
     ),
@@ -97,10 +103,17 @@ DETECTIONS = (
         sql=_SPIKE_SQL,
         confidence=0.5,
         baseline="mail_access",
-        explain="{mailbox} had {items:,} Bind reads on {day} against a baseline maximum of {max_daily:,}/day",
+        explain=(
+            "{mailbox} had {items:,} Bind reads on {day} against a baseline maximum of "
+            "{max_daily:,}/day"
+        ),
         tests=(
-            RuleTest("400 reads in a day", merge(_BASE, {"mail_access": _binds(400, 8)}), True,
-                     {"mailboxes": ("alice@example.org",)}),
+            RuleTest(
+                "400 reads in a day",
+                merge(_BASE, {"mail_access": _binds(400, 8)}),
+                True,
+                {"mailboxes": ("alice@example.org",)},
+            ),
             RuleTest("100 reads in a day", merge(_BASE, {"mail_access": _binds(100, 8)}), False),
         ),
     ),
