@@ -19,7 +19,14 @@ import orjson
 
 from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import maybe_json, normalise_ip, normalise_upn, text
-from mailscope.ingest.readers.entra.fields import AUDIT, OTHER, first
+from mailscope.ingest.readers.entra.fields import (
+    AUDIT,
+    OTHER,
+    first,
+    first_ip,
+    first_text,
+    first_upn,
+)
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.times import event_time
@@ -37,7 +44,7 @@ def audit_row(
     time = event_time(record, AUDIT["time"], env.get("time"))
     if time is None:
         raise RecordError("directory audit record without a valid activityDateTime")
-    record_id = text(first(record, AUDIT["id"]))
+    record_id = first_text(record, AUDIT["id"])
     initiator = maybe_json(first(record, AUDIT["initiated_by"]))
     user = _child(initiator, "user")
     app = _child(initiator, "app")
@@ -49,11 +56,11 @@ def audit_row(
             "record_key": record_key(record_id, time, record),
             "id": record_id,
             "time": time,
-            "category": text(first(record, AUDIT["category"])),
-            "activity": text(first(record, AUDIT["activity"]) or env.get("operationName")),
-            "operation_type": text(first(record, AUDIT["operation_type"])),
-            "result": text(first(record, AUDIT["result"])),
-            "logged_by_service": text(first(record, AUDIT["logged_by_service"])),
+            "category": first_text(record, AUDIT["category"]),
+            "activity": first_text(record, AUDIT["activity"]) or text(env.get("operationName")),
+            "operation_type": first_text(record, AUDIT["operation_type"]),
+            "result": first_text(record, AUDIT["result"]),
+            "logged_by_service": first_text(record, AUDIT["logged_by_service"]),
             "initiated_by_upn": normalise_upn(user.get("userPrincipalName")),
             "initiated_by_app_id": text(app.get("appId")),
             "initiated_by_ip": normalise_ip(
@@ -62,7 +69,7 @@ def audit_row(
             "target_ids": _joined(target_list, ("id",)),
             "target_names": _joined(target_list, ("displayName", "userPrincipalName")),
             "modified_properties": _modified(target_list),
-            "correlation_id": text(first(record, AUDIT["correlation_id"])),
+            "correlation_id": first_text(record, AUDIT["correlation_id"]),
             "source_format": fmt,
             "raw": raw,
         },
@@ -82,8 +89,8 @@ def other_row(
     time = event_time(record, OTHER["time"], env.get("time"))
     if time is None:
         raise RecordError(f"{category} record without a valid time")
-    record_id = text(first(record, OTHER["id"]))
-    user_id = text(first(record, OTHER["user_id"]))
+    record_id = first_text(record, OTHER["id"])
+    user_id = first_text(record, OTHER["user_id"])
     return Row(
         "directory_audits",
         {
@@ -91,19 +98,17 @@ def other_row(
             "id": record_id,
             "time": time,
             "category": category,
-            "activity": text(first(record, OTHER["activity"]) or env.get("operationName")),
+            "activity": first_text(record, OTHER["activity"]) or text(env.get("operationName")),
             "operation_type": None,
-            "result": text(first(record, OTHER["result"]) or env.get("resultType")),
+            "result": first_text(record, OTHER["result"]) or text(env.get("resultType")),
             "logged_by_service": None,
-            "initiated_by_upn": normalise_upn(first(record, OTHER["upn"])),
+            "initiated_by_upn": first_upn(record, OTHER["upn"]),
             "initiated_by_app_id": None,
-            "initiated_by_ip": normalise_ip(
-                first(record, OTHER["ip"]) or env.get("callerIpAddress")
-            ),
+            "initiated_by_ip": first_ip(record, OTHER["ip"], env.get("callerIpAddress")),
             "target_ids": user_id,
-            "target_names": text(first(record, OTHER["user_name"])),
+            "target_names": first_text(record, OTHER["user_name"]),
             "modified_properties": None,
-            "correlation_id": text(first(record, OTHER["correlation_id"])),
+            "correlation_id": first_text(record, OTHER["correlation_id"]),
             "source_format": fmt,
             "raw": raw,
         },
@@ -117,7 +122,7 @@ def _child(parent: object, name: str) -> Mapping[str, object]:
 
 def _joined(targets: list[dict[str, object]], names: tuple[str, ...]) -> str | None:
     """Non-blank values of the first present spelling per target, joined with '; '."""
-    values = [text(first(target, names)) for target in targets]
+    values = [first_text(target, names) for target in targets]
     kept = [value for value in values if value]
     return "; ".join(kept) if kept else None
 

@@ -9,12 +9,16 @@ renaming the record first.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from importlib.resources import files
 from typing import Final
 
 import orjson
 
+from mailscope.ingest.normalise import blank, normalise_ip, text
+
 Names = tuple[str, ...]
+_LONGEST_NULL = len("not available")  # longest of the null spellings ``blank`` knows
 
 
 def _load() -> dict[str, object]:
@@ -53,3 +57,41 @@ def first(record: Mapping[str, object], names: Names) -> object:
         if value is not None and value != "":
             return value
     return None
+
+
+def first_text(record: Mapping[str, object], names: Names) -> str | None:
+    """``text()`` of the first spelling with an informative value; strings take a fast path
+    (sign-in logs run to millions of records, and most values are long plain strings)."""
+    for name in names:
+        value = record.get(name)
+        if value is None:
+            continue
+        if type(value) is str:
+            stripped = value.strip()
+            if stripped and (len(stripped) > _LONGEST_NULL or not blank(stripped)):
+                return stripped
+            continue
+        found = text(value)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def cached_ip(value: str) -> str | None:
+    """``normalise_ip`` memoised: a tenant's logs repeat the same few thousand addresses."""
+    return normalise_ip(value)
+
+
+def first_ip(record: Mapping[str, object], names: Names, fallback: object = None) -> str | None:
+    """The normalised IP of the first spelling present (else of ``fallback``)."""
+    found = first_text(record, names)
+    if found is None and isinstance(fallback, str):
+        found = fallback.strip() or None
+    return cached_ip(found) if found is not None else None
+
+
+def first_upn(record: Mapping[str, object], names: Names) -> str | None:
+    """The first spelling's UPN or mail address, lower-cased (``normalise_upn``)."""
+    found = first_text(record, names)
+    return found.lower() if found is not None else None

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mailscope.ingest.base import Row
-from mailscope.ingest.normalise import normalise_ip, normalise_upn, parse_time, text, to_int
+from mailscope.ingest.normalise import parse_time, to_int
 from mailscope.ingest.readers.entra.fields import GRAPH as F
-from mailscope.ingest.readers.entra.fields import first
+from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.times import event_time
@@ -32,28 +32,28 @@ def graph_row(
     time = event_time(record, F["time"], env.get("time"))
     if time is None:
         raise RecordError("Graph activity record without a valid time")
-    request_id = text(first(record, F["request_id"]))
+    request_id = first_text(record, F["request_id"])
     return Row(
         "graph_activity",
         {
             "record_key": record_key(request_id, time, record),
             "request_id": request_id,
             "time": time,
-            "user_id": text(first(record, F["user_id"])),
-            "upn": normalise_upn(first(record, F["upn"])),
-            "app_id": text(first(record, F["app_id"])),
-            "service_principal_id": text(first(record, F["service_principal_id"])),
-            "ip": normalise_ip(first(record, F["ip"]) or env.get("callerIpAddress")),
-            "session_id": text(first(record, F["session_id"])),
-            "sign_in_activity_id": text(first(record, F["sign_in_activity_id"])),
+            "user_id": first_text(record, F["user_id"]),
+            "upn": first_upn(record, F["upn"]),
+            "app_id": first_text(record, F["app_id"]),
+            "service_principal_id": first_text(record, F["service_principal_id"]),
+            "ip": first_ip(record, F["ip"], env.get("callerIpAddress")),
+            "session_id": first_text(record, F["session_id"]),
+            "sign_in_activity_id": first_text(record, F["sign_in_activity_id"]),
             # C_Iat is the token's iat claim in epoch seconds; parse_time reads both forms.
             "token_issued_at": parse_time(_epoch_or_text(first(record, F["token_issued_at"]))),
-            "method": text(first(record, F["method"])),
-            "request_uri": text(first(record, F["request_uri"])),
+            "method": first_text(record, F["method"]),
+            "request_uri": first_text(record, F["request_uri"]),
             "response_status": to_int(first(record, F["response_status"])),
-            "user_agent": text(first(record, F["user_agent"])),
-            "scopes": text(first(record, F["scopes"])),
-            "roles": text(first(record, F["roles"])),
+            "user_agent": first_text(record, F["user_agent"]),
+            "scopes": first_text(record, F["scopes"]),
+            "roles": first_text(record, F["roles"]),
             "source_format": fmt,
             "raw": raw,
         },

@@ -26,6 +26,7 @@ from mailscope.ingest.containers import (
 )
 
 JsonRecord = tuple[int, object, str]
+_WRAPPER_KEYS = 4  # most keys a wrapper object has beside its records array
 
 
 def iter_records(source: Source) -> Iterator[JsonRecord | Bad]:
@@ -89,8 +90,10 @@ def _lines(stream: BinaryIO) -> Iterator[JsonRecord | Bad]:
             except orjson.JSONDecodeError as error:
                 yield Bad(number, f"invalid JSON: {error}", _preview(stripped))
                 continue
-        records = unwrap(value) if isinstance(value, dict) else [value]
-        if len(records) == 1 and records[0] is value:
+        # Wrappers ({"records": […]}, {"@odata.context", "value", …}) have few keys;
+        # records have many, so most lines skip the wrapper lookup.
+        records = unwrap(value) if isinstance(value, dict) and len(value) <= _WRAPPER_KEYS else []
+        if not records or (len(records) == 1 and records[0] is value):
             yield number, value, raw
             continue
         for record in records:

@@ -13,14 +13,12 @@ from collections.abc import Mapping
 from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import (
     maybe_json,
-    normalise_ip,
-    normalise_upn,
     text,
     to_bool,
     to_int,
 )
 from mailscope.ingest.readers.entra.fields import SIGNIN as F
-from mailscope.ingest.readers.entra.fields import first
+from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.times import event_time
@@ -51,11 +49,11 @@ def signin_row(
     time = event_time(record, F["time"], env.get("time"))
     if time is None:
         raise RecordError("sign-in record without a valid createdDateTime")
-    record_id = text(first(record, F["id"]))
-    user_id = text(first(record, F["user_id"]))
-    upn = normalise_upn(first(record, F["upn"]))
-    sp_id = text(first(record, F["service_principal_id"]))
-    sp_name = text(first(record, F["service_principal_name"]))
+    record_id = first_text(record, F["id"])
+    user_id = first_text(record, F["user_id"])
+    upn = first_upn(record, F["upn"])
+    sp_id = first_text(record, F["service_principal_id"])
+    sp_name = first_text(record, F["service_principal_name"])
     interactive = to_bool(first(record, F["is_interactive"]))
     kind = kind or _kind(record, user_id or upn, sp_id or sp_name, interactive)
     code, success = _status(record, env)
@@ -70,21 +68,21 @@ def signin_row(
             "time": time,
             "user_id": user_id,
             "upn": upn,
-            "app_id": text(first(record, F["app_id"])),
-            "app_name": text(first(record, F["app_name"])),
-            "resource_id": text(first(record, F["resource_id"])),
-            "resource_name": text(first(record, F["resource_name"])),
-            "ip": normalise_ip(first(record, F["ip"]) or env.get("callerIpAddress")),
+            "app_id": first_text(record, F["app_id"]),
+            "app_name": first_text(record, F["app_name"]),
+            "resource_id": first_text(record, F["resource_id"]),
+            "resource_name": first_text(record, F["resource_name"]),
+            "ip": first_ip(record, F["ip"], env.get("callerIpAddress")),
             "asn": asn or None,  # AS 0 is reserved (RFC 7607): Entra writes it for "unknown"
             "country": country,
             "city": city,
-            "session_id": text(first(record, F["session_id"])),
-            "unique_token_id": text(first(record, F["unique_token_id"])),
-            "correlation_id": text(first(record, F["correlation_id"])),
+            "session_id": first_text(record, F["session_id"]),
+            "unique_token_id": first_text(record, F["unique_token_id"]),
+            "correlation_id": first_text(record, F["correlation_id"]),
             "status_code": code,
             "success": success,
-            "user_agent": text(first(record, F["user_agent"])),
-            "client_app": text(first(record, F["client_app"])),
+            "user_agent": first_text(record, F["user_agent"]),
+            "client_app": first_text(record, F["client_app"]),
             "is_interactive": kind == "interactive" if interactive is None else interactive,
             "service_principal_id": sp_id,
             "service_principal_name": sp_name,

@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mailscope.ingest.base import Row
-from mailscope.ingest.normalise import normalise_upn, text, to_bool
+from mailscope.ingest.normalise import to_bool
 from mailscope.ingest.readers.entra.fields import USER as F
-from mailscope.ingest.readers.entra.fields import first
+from mailscope.ingest.readers.entra.fields import first, first_text, first_upn
 from mailscope.ingest.readers.entra.rejects import RecordError
 
 
 def user_row(record: Mapping[str, object]) -> Row:
     """The ``directory_users`` row; keyed by object id so that the CSV and the Graph JSON
     of one directory collapse, else by UPN."""
-    object_id = text(first(record, F["object_id"]))
-    upn = normalise_upn(first(record, F["upn"]))
+    object_id = first_text(record, F["object_id"])
+    upn = first_upn(record, F["upn"])
     if object_id is None and upn is None:
         raise RecordError("directory user without an object id or userPrincipalName")
     enabled = to_bool(first(record, F["account_enabled"]))
@@ -30,12 +30,12 @@ def user_row(record: Mapping[str, object]) -> Row:
             "record_key": key,
             "object_id": object_id,
             "upn": upn,
-            "display_name": text(first(record, F["display_name"])),
-            "department": text(first(record, F["department"])),
-            "job_title": text(first(record, F["job_title"])),
-            "office_location": text(first(record, F["office_location"])),
-            "mail": normalise_upn(first(record, F["mail"])),
+            "display_name": first_text(record, F["display_name"]),
+            "department": first_text(record, F["department"]),
+            "job_title": first_text(record, F["job_title"]),
+            "office_location": first_text(record, F["office_location"]),
+            "mail": first_upn(record, F["mail"]),
             "account_enabled": enabled,
-            "user_type": text(first(record, F["user_type"])),
+            "user_type": first_text(record, F["user_type"]),
         },
     )
