@@ -113,3 +113,9 @@ def test_throttled(rules: dict[str, Detection]) -> None:
     assert [f.evidence_keys for f in found] == [("a1",)]
     assert found[0].severity == "high"
     assert run(rules[THROTTLED], {"audit_events": [mail_items_accessed("a2")]}) == []
+
+
+def test_a_file_named_twice_loads_once() -> None:
+    paths = [*bundled_sigma_paths(), *bundled_sigma_paths()]
+    detections, problems = load_sigma_detections(paths)
+    assert len(detections) == 3 and problems == []

@@ -43,12 +43,16 @@ def finding_sql(query: ConvertedQuery, table: TableSpec) -> str:
     entity_columns = ",\n  ".join(
         f"{_entity_list(table.entities.get(kind) or ())} AS {kind}" for kind in ENTITY_KINDS
     )
+    source = f"{table.name} AS t"
+    if RAW_JSON in query.where:
+        # Parse the raw record only for rules that read it (invalid JSON reads as NULL).
+        source = (
+            f"(SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS {RAW_JSON} "
+            f"FROM {table.name}) AS t"
+        )
     return f"""
 WITH matched AS (
-  SELECT t.* FROM (
-    SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS {RAW_JSON}
-    FROM {table.name}
-  ) AS t
+  SELECT t.* FROM {source}
   WHERE ({query.where})
     AND (CAST($1 AS TIMESTAMP) IS NULL OR {time} >= CAST($1 AS TIMESTAMP))
     AND (CAST($2 AS TIMESTAMP) IS NULL OR {time} <= CAST($2 AS TIMESTAMP))

@@ -88,15 +88,20 @@ def load_sigma_detections(
 
 
 def _rule_files(paths: Sequence[Path], problems: list[SigmaProblem]) -> Iterator[Path]:
+    """Rule files under ``paths`` in sorted order, each file once however often it is named."""
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
         elif path.is_file():
-            yield path
+            found = [path]
         else:
             problems.append(SigmaProblem(str(path), "", "", "no such file or folder"))
+            found = []
+        for file in found:
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                yield file
 
 
 def _rules_in(path: Path) -> Iterator[tuple[SigmaRule | None, SigmaProblem | None]]:
