@@ -76,13 +76,13 @@ def _coverage(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
     for table, absent in SOURCES.items():
         column = "date" if table == "messages" else "time"
         if table == "directory_users":
-            count = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+            count = connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
             lo = hi = None
             total = int(count[0]) if count else 0
         else:
             row = connection.execute(
                 f"SELECT count(*), min({column}), max({column}) FROM {table}"
-            ).fetchone()
+            ).fetchall()[0]
             total, lo, hi = (int(row[0]), row[1], row[2]) if row else (0, None, None)
         if total == 0:
             spots.append(BlindSpot("source_absent", table, None, None, absent))
@@ -96,7 +96,7 @@ def _token_share(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
         "SELECT count(DISTINCT event_key), count(DISTINCT event_key) FILTER "
         "(WHERE coalesce(unique_token_id, '') = '' AND coalesce(aad_session_id, '') = '' "
         "AND coalesce(session_id, '') = ''), min(time), max(time) FROM mail_access"
-    ).fetchone()
+    ).fetchall()[0]
     if not row or not row[0]:
         return []
     total, missing = int(row[0]), int(row[1])
@@ -114,7 +114,7 @@ def _token_share(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
 
 
 def _audit_gaps(connection: duckdb.DuckDBPyConnection, upn: str) -> list[BlindSpot]:
-    bounds = connection.execute("SELECT min(time), max(time) FROM audit_events").fetchone()
+    bounds = connection.execute("SELECT min(time), max(time) FROM audit_events").fetchall()[0]
     if not bounds or bounds[0] is None:
         return []
     times = [
