@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from mailscope.detect.registry import builtin_detections
@@ -25,8 +23,8 @@ def test_every_rule_has_a_positive_and_a_negative_case(detection: Detection) -> 
 
 
 @pytest.mark.parametrize(("detection", "test"), CASES)
-def test_rule_event(detection: Detection, test: RuleTest, tmp_path: Path) -> None:
-    result = run_rule_test(detection, test, tmp_path)
+def test_rule_event(detection: Detection, test: RuleTest) -> None:
+    result = run_rule_test(detection, test)
     assert result.passed, result.problem
     for finding in result.findings:
         assert 0.0 <= finding.confidence <= 1.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import duckdb
@@ -48,9 +49,15 @@ def load_rows(connection: duckdb.DuckDBPyConnection, rows: Rows) -> None:
             )
 
 
-def run_rule_test(detection: Detection, test: RuleTest, scratch: Path) -> RuleTestResult:
-    """Load ``test.rows`` into a new store under ``scratch`` and run ``detection`` on it."""
-    connection = open_case(scratch, create=True)
+def run_rule_test(
+    detection: Detection, test: RuleTest, scratch: Path | None = None
+) -> RuleTestResult:
+    """Load ``test.rows`` into a new store and run ``detection`` on it.
+
+    The store is a case folder under ``scratch`` or, by default, an in-memory store with
+    the same schema (fast enough to run every rule's cases on every test run).
+    """
+    connection = open_case(scratch, create=True) if scratch is not None else _memory_store()
     try:
         load_rows(connection, test.rows)
         outcome = run_detections(connection, [detection], test.baseline_until)
@@ -59,6 +66,12 @@ def run_rule_test(detection: Detection, test: RuleTest, scratch: Path) -> RuleTe
     run = outcome.runs[0]
     findings = tuple(f for f in outcome.findings if f.rule_id == detection.id)
     return RuleTestResult(test, run, findings, _problem(test, run, findings))
+
+
+def _memory_store() -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(":memory:")
+    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    return connection
 
 
 def _problem(test: RuleTest, run: RuleRun, findings: Sequence[Finding]) -> str:
