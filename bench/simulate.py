@@ -1,6 +1,6 @@
 """Benchmark scale mode: records/s and peak RSS for N streamed audit records.
 
-    .venv/bin/python bench/simulate.py --records 10000000 --format purview-csv --out /tmp/big
+.venv/bin/python bench/simulate.py --records 10000000 --format purview-csv --out /tmp/big
 """
 
 from __future__ import annotations

@@ -61,8 +61,9 @@ def emls(root: Path) -> dict[str, Eml]:
         date = parsedate_to_datetime(msg["Date"]).replace(tzinfo=None)
         body = msg.get_payload(decode=True)
         assert isinstance(body, bytes)
-        out[msg["Message-ID"]] = Eml(mailbox, "/".join(folder), msg["Message-ID"], date,
-                                     body.decode())
+        out[msg["Message-ID"]] = Eml(
+            mailbox, "/".join(folder), msg["Message-ID"], date, body.decode()
+        )
     return out
 
 
@@ -83,7 +84,10 @@ def marked(text: str) -> bool:
 
 def itinerary(text: str) -> bool:
     """An itinerary block (flight segments with IATA codes)."""
-    return "ITINERARY" in text and re.search(r"\b[A-Z0-9]{2} \d{1,4}\s+[A-Z]{3} -> [A-Z]{3}", text) is not None
+    return (
+        "ITINERARY" in text
+        and re.search(r"\b[A-Z0-9]{2} \d{1,4}\s+[A-Z]{3} -> [A-Z]{3}", text) is not None
+    )
 
 
 def when(text: str) -> datetime:

@@ -27,17 +27,34 @@ US_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$")
 
 def digest_tree(root: Path) -> dict[str, str]:
     """SHA-256 of every file under ``root`` by relative path."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_same_bytes_across_hash_seeds(tmp_path: Path) -> None:
     config = {"seed": 5, "users": 30, "days": 7, "scenario": "storm-0558"}
     simulate(SimConfig(out=tmp_path / "a", **config))  # type: ignore[arg-type]
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    subprocess.run([*CLI, "simulate", "--out",
-                    str(tmp_path / "b"), "--seed", "5", "--users", "30", "--days", "7"],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [
+            *CLI,
+            "simulate",
+            "--out",
+            str(tmp_path / "b"),
+            "--seed",
+            "5",
+            "--users",
+            "30",
+            "--days",
+            "7",
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     first, second = digest_tree(tmp_path / "a"), digest_tree(tmp_path / "b")
     assert first and first == second
     simulate(SimConfig(out=tmp_path / "c", seed=6, users=30, days=7))
@@ -47,8 +64,10 @@ def test_same_seed_same_bytes_across_hash_seeds(tmp_path: Path) -> None:
 def test_purview_csv_shape(tenant: Callable[[str, str], Path]) -> None:
     path = tenant("storm-0558", "mixed") / "ual/purview-audit-search.csv"
     raw = path.read_bytes()
-    assert raw.startswith(b"RecordId,CreationDate,RecordType,Operation,UserId,AuditData,"
-                          b"AssociatedAdminUnits,AssociatedAdminUnitsNames\r\n")
+    assert raw.startswith(
+        b"RecordId,CreationDate,RecordType,Operation,UserId,AuditData,"
+        b"AssociatedAdminUnits,AssociatedAdminUnitsNames\r\n"
+    )
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert rows
@@ -79,9 +98,22 @@ def test_signin_and_users_shapes(tenant: Callable[[str, str], Path]) -> None:
     sp_raw = (root / "entra/signins-serviceprincipal.json").read_bytes()
     assert sp_raw.startswith(b"\xef\xbb\xbf")
     record = interactive["value"][0]
-    for field in ("sessionId", "uniqueTokenIdentifier", "correlationId", "ipAddress", "appId",
-                  "appDisplayName", "resourceId", "status", "userAgent", "clientAppUsed",
-                  "location", "autonomousSystemNumber", "createdDateTime", "signInEventTypes"):
+    for field in (
+        "sessionId",
+        "uniqueTokenIdentifier",
+        "correlationId",
+        "ipAddress",
+        "appId",
+        "appDisplayName",
+        "resourceId",
+        "status",
+        "userAgent",
+        "clientAppUsed",
+        "location",
+        "autonomousSystemNumber",
+        "createdDateTime",
+        "signInEventTypes",
+    ):
         assert field in record
     with (root / "users.csv").open(encoding="utf-8", newline="") as handle:
         users = list(csv.DictReader(handle))
@@ -98,9 +130,16 @@ def test_help_lists_scenarios_and_variants() -> None:
         assert name in result.output
 
 
-@pytest.mark.parametrize("args", [["--scenario", "nope"], ["--variant", "nope"],
-                                  ["--users", "3"], ["--records", "10"],
-                                  ["--records", "10", "--format", "xml"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--scenario", "nope"],
+        ["--variant", "nope"],
+        ["--users", "3"],
+        ["--records", "10"],
+        ["--records", "10", "--format", "xml"],
+    ],
+)
 def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
     result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), *args])
     assert isinstance(result.exception, UsageError) and result.exception.exit_code == 2
@@ -115,6 +154,9 @@ def test_scale_mode_streams_valid_records(tmp_path: Path, fmt: str) -> None:
         with summary.path.open(encoding="utf-8", newline="") as handle:
             objects = [json.loads(r["AuditData"]) for r in csv.DictReader(handle)]
     assert len(objects) == 10_000 == len({o["Id"] for o in objects})
-    assert summary.actor_records == sum(
-        o.get("ClientInfoString") == "Client=REST;Client=RESTSystem;;" for o in objects) > 0
+    assert (
+        summary.actor_records
+        == sum(o.get("ClientInfoString") == "Client=REST;Client=RESTSystem;;" for o in objects)
+        > 0
+    )
     assert objects == sorted(objects, key=lambda o: o["CreationTime"])

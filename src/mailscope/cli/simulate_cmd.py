@@ -38,16 +38,15 @@ def simulate_command(
     ),
     variant: str = typer.Option("mixed", "--variant", help=f"One of: {', '.join(VARIANTS)}."),
     records: int = typer.Option(0, "--records", help="Scale mode: stream this many records."),
-    fmt: str = typer.Option(
-        "", "--format", help=f"Scale-mode output: {' or '.join(FORMATS)}."
-    ),
+    fmt: str = typer.Option("", "--format", help=f"Scale-mode output: {' or '.join(FORMATS)}."),
 ) -> None:
     """Generate a synthetic tenant (or, with --records, a large audit-log stream)."""
     if records or fmt:
         _scale(out, seed, records, fmt)
         return
-    summary = simulate(SimConfig(out=out, seed=seed, users=users, days=days,
-                                 scenario=scenario, variant=variant))
+    summary = simulate(
+        SimConfig(out=out, seed=seed, users=users, days=days, scenario=scenario, variant=variant)
+    )
     for name, count in summary.files.items():
         console.print(f"  {safe_text(name)}: {count:,}")
     console.print(
@@ -59,14 +58,18 @@ def simulate_command(
 
 def _scale(out: Path, seed: int, records: int, fmt: str) -> None:
     if fmt not in FORMATS:
-        raise UsageError("--format is required in scale mode",
-                         hint=f"use one of {', '.join(FORMATS)}")
+        raise UsageError(
+            "--format is required in scale mode", hint=f"use one of {', '.join(FORMATS)}"
+        )
     if records <= 0:
         raise UsageError("--records must be a positive number in scale mode")
     columns = (TextColumn("simulate"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("records", total=records)
-        summary = stream_records(out, records, fmt, seed,
-                                 progress=lambda done: progress.update(task, completed=done))
-    console.print(f"[green]wrote[/] {safe_text(summary.path)}: {summary.records:,} records "
-                  f"({summary.actor_records:,} actor)")
+        summary = stream_records(
+            out, records, fmt, seed, progress=lambda done: progress.update(task, completed=done)
+        )
+    console.print(
+        f"[green]wrote[/] {safe_text(summary.path)}: {summary.records:,} records "
+        f"({summary.actor_records:,} actor)"
+    )

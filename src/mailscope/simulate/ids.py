@@ -31,7 +31,8 @@ class IdSource:
         return f"{self.rng.getrandbits(4 * length):0{length}X}"
 
     def message_id(self, server: str) -> str:
-        """An Exchange Online ``InternetMessageId`` like ``<BN0PR09MB...@BN0PR09MB1234.namprd09.prod.outlook.com>``."""
+        """An Exchange Online ``InternetMessageId``:
+        ``<BN0PR09MB1234...@BN0PR09MB1234.namprd09.prod.outlook.com>``."""
         return f"<{server}{self.hexid(24)}@{server}.namprd09.prod.outlook.com>"
 
 

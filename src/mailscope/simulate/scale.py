@@ -20,6 +20,7 @@ from mailscope.simulate import records
 from mailscope.simulate.config import PERIOD_START
 from mailscope.simulate.evidence import Token
 from mailscope.simulate.ids import IdSource, iso, us_date
+from mailscope.simulate.mail import audit_path
 from mailscope.simulate.org import Person, build_organisation
 from mailscope.simulate.writers import PURVIEW_HEADER
 
@@ -59,12 +60,29 @@ def _split(payload: bytes, user: bytes, csv: bool) -> Template:
     return head, rest, user
 
 
-def _template(ids: IdSource, person: Person, *, token: Token | None, ip: str, info: str,
-              app_id: str, csv: bool) -> Template:
+def _template(
+    ids: IdSource,
+    person: Person,
+    *,
+    token: Token | None,
+    ip: str,
+    info: str,
+    app_id: str,
+    csv: bool,
+) -> Template:
     data = records.mail_items_accessed(
-        ids, PERIOD_START, user=person.upn, owner=person, access="Bind",
-        folders=[("Inbox", [("<x@y>", 1)])], ip=ip, client_info=info, app_id=app_id,
-        logon_type=0, token=token)
+        ids,
+        PERIOD_START,
+        user=person.upn,
+        owner=person,
+        access="Bind",
+        folders=[("Inbox", [("<x@y>", 1)])],
+        ip=ip,
+        client_info=info,
+        app_id=app_id,
+        logon_type=0,
+        token=token,
+    )
     data["CreationTime"], data["Id"], data["Folders"] = "__CT__", "__ID__", "__FOLDERS__"
     if "AppAccessContext" in data:
         data["AppAccessContext"]["IssuedAtTime"] = "__IAT__"
@@ -83,32 +101,72 @@ def _templates(
     for p in org.people:
         own = Token(ids.guid(), ids.token_id(), PERIOD_START, records.OUTLOOK_DESKTOP)
         info = "Client=Microsoft Outlook 16.0.16327.20248;"
-        with_ids.append(_template(ids, p, token=own, ip=p.office_ip, info=info,
-                                  app_id=records.OUTLOOK_DESKTOP, csv=csv))
-        without.append(_template(ids, p, token=None, ip=p.office_ip, info=info,
-                                 app_id=records.OUTLOOK_DESKTOP, csv=csv))
-        forged.append(_template(ids, p, token=actor, ip=ACTOR_IP,
-                                info="Client=REST;Client=RESTSystem;;", app_id=records.OWA,
-                                csv=csv))
+        with_ids.append(
+            _template(
+                ids,
+                p,
+                token=own,
+                ip=p.office_ip,
+                info=info,
+                app_id=records.OUTLOOK_DESKTOP,
+                csv=csv,
+            )
+        )
+        without.append(
+            _template(
+                ids,
+                p,
+                token=None,
+                ip=p.office_ip,
+                info=info,
+                app_id=records.OUTLOOK_DESKTOP,
+                csv=csv,
+            )
+        )
+        forged.append(
+            _template(
+                ids,
+                p,
+                token=actor,
+                ip=ACTOR_IP,
+                info="Client=REST;Client=RESTSystem;;",
+                app_id=records.OWA,
+                csv=csv,
+            )
+        )
     return with_ids, without, forged
 
 
 def _folder_bytes(upn: str, csv: bool) -> list[tuple[bytes, bytes, bytes]]:
     """(prefix, middle, suffix) around a message id and size for each folder."""
-    out = []
+    out: list[tuple[bytes, bytes, bytes]] = []
     for folder in FOLDERS:
-        entry = orjson.dumps([{"FolderItems": [{"InternetMessageId": "__M__", "SizeInBytes": 0}],
-                               "Id": records.folder_id(upn, folder),
-                               "Path": records.audit_path(folder)}])
+        entry = orjson.dumps(
+            [
+                {
+                    "FolderItems": [{"InternetMessageId": "__M__", "SizeInBytes": 0}],
+                    "Id": records.folder_id(upn, folder),
+                    "Path": audit_path(folder),
+                }
+            ]
+        )
         head, tail = entry.split(b'"__M__","SizeInBytes":0')
         middle = b'@BN0PR09MB4410.namprd09.prod.outlook.com>","SizeInBytes":'
-        parts = (head + b'"<', middle, tail)
-        out.append(tuple(p.replace(b'"', b'""') for p in parts) if csv else parts)  # type: ignore[arg-type]
+        head += b'"<'
+        if csv:  # Purview cells double every quote; do it once here, not per record
+            head, middle, tail = (p.replace(b'"', b'""') for p in (head, middle, tail))
+        out.append((head, middle, tail))
     return out
 
 
 def stream_records(
-    out: Path, count: int, fmt: str, seed: int, *, days: int = 21, users: int = 2000,
+    out: Path,
+    count: int,
+    fmt: str,
+    seed: int,
+    *,
+    days: int = 21,
+    users: int = 2000,
     progress: Callable[[int], None] | None = None,
 ) -> ScaleSummary:
     """Write ``count`` MailItemsAccessed records in ``fmt`` under ``out``."""
@@ -148,8 +206,12 @@ def stream_records(
             pre, middle, tail = folders[who & 7][bits(3) % len(FOLDERS)]
             message = b"%020X" % bits(80)
             folder = b"%s%s%s%d%s" % (pre, message, middle, 4000 + index % 60000, tail)
-            values = {b"__IAT__": issued, b"__CT__": created, b"__ID__": record_id,
-                      b"__FOLDERS__": folder}
+            values = {
+                b"__IAT__": issued,
+                b"__CT__": created,
+                b"__ID__": record_id,
+                b"__FOLDERS__": folder,
+            }
             head, rest, user = template
             parts = [head]
             for slot, piece in rest:
@@ -158,8 +220,9 @@ def stream_records(
             payload = b"".join(parts)
             if csv:
                 # Pieces were quote-doubled once up front; the values hold no quotes.
-                batch.append(b'%s,%s,50,MailItemsAccessed,%s,"%s",,\r\n' % (
-                    record_id, us, user, payload))
+                batch.append(
+                    b'%s,%s,50,MailItemsAccessed,%s,"%s",,\r\n' % (record_id, us, user, payload)
+                )
             else:
                 batch.append(payload + b"\n")
             if len(batch) >= BATCH:
