@@ -448,6 +448,13 @@ def _blind_spots(connection: duckdb.DuckDBPyConnection) -> None:
                 detail="IsThrottled: Bind reads not logged for 24 h",
             ),
             dict(
+                kind="coverage",
+                subject="mail_access",
+                start_time=START,
+                end_time=START + timedelta(days=DAYS),
+                detail="1,200 record(s)",
+            ),
+            dict(
                 kind="no_token_ids",
                 subject=VICTIMS[0][0],
                 start_time=None,

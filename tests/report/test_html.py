@@ -123,3 +123,9 @@ def test_generated_time_is_on_one_line_only(report_dir: Path) -> None:
     lines = (report_dir / "report.html").read_text("utf-8").splitlines()
     stamped = [line for line in lines if "2024-02-29" in line]
     assert len(stamped) == 1 and "Generated" in stamped[0]
+
+
+def test_coverage_is_context_not_a_blind_spot(report_dir: Path) -> None:
+    raw = (report_dir / "report.html").read_text("utf-8")
+    assert "Not everything could be seen: 3 blind spots and 3 quarantined records" in raw
+    assert "What the logs cover" in raw

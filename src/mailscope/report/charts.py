@@ -14,7 +14,7 @@ from datetime import datetime
 from mailscope.report.activity import Activity, Bucket
 from mailscope.report.data import BlindSpot
 
-LABEL_CHARS = 32
+LABEL_CHARS = 42
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ def timeline_chart(activity: Activity, blind_spots: Sequence[BlindSpot]) -> Char
         for index, (bucket, count) in enumerate(zip(buckets, counts, strict=True)):
             if count == 0:
                 continue
-            bar_h = max(lane_h * count / peak, 1.5)
+            bar_h = max(lane_h * count / peak, 4.0)  # a lone access stays visible
             rects.append(
                 Rect(
                     _r(left + index * step + step * 0.1),
@@ -162,7 +162,7 @@ def timeline_chart(activity: Activity, blind_spots: Sequence[BlindSpot]) -> Char
 
 def hbar_chart(name: str, bars: Sequence[Bar], description: str, *, limit: int = 15) -> Chart:
     """Horizontal bars, one row each, largest first as given; at most ``limit`` rows."""
-    width, label_w, value_w, row_h = 560, 250, 110, 26
+    width, label_w, value_w, row_h = 560, 280, 96, 26
     shown = list(bars[:limit])
     peak = max((sum(v for v, _, _ in bar.segments) for bar in shown), default=0.0) or 1.0
     plot_w = width - label_w - value_w

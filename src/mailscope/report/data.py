@@ -17,6 +17,8 @@ from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.activity import Activity, load_activity
 from mailscope.report.scope_doc import Scope, load_scope
 
+COVERAGE = "coverage"
+
 
 def iso(moment: datetime | None) -> str:
     """ISO-8601 UTC with a ``Z`` (store times are naive UTC); '' for None."""
@@ -145,6 +147,16 @@ class ReportData:
     department_of: dict[str, str] = field(default_factory=dict)
 
     @property
+    def gaps(self) -> tuple[BlindSpot, ...]:
+        """Blind spots proper: everything but plain coverage statements."""
+        return tuple(b for b in self.blind_spots if b.kind != COVERAGE)
+
+    @property
+    def coverage(self) -> tuple[BlindSpot, ...]:
+        """What each log source covers (kind 'coverage'): context for the gaps."""
+        return tuple(b for b in self.blind_spots if b.kind == COVERAGE)
+
+    @property
     def latest_time(self) -> datetime | None:
         """The latest evidence time the report rests on (used instead of a wall clock)."""
         times = [f.last_seen for f in self.findings if f.last_seen]
@@ -204,7 +216,8 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
                 tables,
                 "rule_runs",
                 "SELECT rule_id, status, reason, findings, seconds FROM rule_runs "
-                "ORDER BY rule_id, status, reason",
+                "ORDER BY CASE status WHEN 'error' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END, "
+                "rule_id, status, reason",
             )
         ),
         evidence=_evidence(connection, tables),

@@ -29,6 +29,8 @@ from mailscope.report.visible import one_line, visible
 
 REPORT_NAME = "report.html"
 ENTITY_LIMIT = 12
+# Critical and high findings are shown open; the rest fold under one summary line.
+MAJOR = SEVERITY_ORDER["high"]
 # Forbids every network fetch: no default sources, inline style/script only, data: images.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -167,6 +169,8 @@ def environment() -> Environment:
 def render_html(data: ReportData, generated_at: datetime) -> str:
     """The page as a string; ``generated_at`` appears on one line only."""
     template = environment().get_template("report.html.j2")
+    views = finding_views(data)
+    minor = tuple(v for v in views if v.record.rank < MAJOR)
     return template.render(
         data=data,
         csp=CSP,
@@ -174,7 +178,13 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         generated_at=f"{generated_at:%Y-%m-%d %H:%M:%S} UTC",
         head=headline(data),
         severities=severity_counts(data),
-        findings=finding_views(data),
+        findings=views,
+        major_findings=tuple(v for v in views if v.record.rank >= MAJOR),
+        minor_findings=minor,
+        minor_summary=", ".join(
+            f"{n:,} {sev}" for sev, n in severity_counts(data) if SEVERITY_ORDER.get(sev, 0) < MAJOR
+        )
+        + f" finding{'s' if len(minor) != 1 else ''}",
         timeline=timeline_chart(data.activity, data.blind_spots),
         timeline_span=span_label(data.activity.buckets),
         departments=department_chart(data),
@@ -185,6 +195,7 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         t_actor=tables.actor_table(data),
         t_evidence=tables.evidence_table(data),
         t_blind=tables.blind_spot_table(data),
+        t_coverage=tables.coverage_table(data),
         t_rules=tables.rule_run_table(data),
         t_quarantine=tables.quarantine_table(data),
         quarantined=sum(q.records for q in data.quarantine),

@@ -67,8 +67,7 @@ def render_markdown(data: ReportData) -> str:
     ] or ["None identified."]
     lines += ["", "## Blind spots", ""]
     lines += [
-        f"- {md(b.kind.replace('_', ' '))}: {md(b.subject)}: {md(b.detail)}"
-        for b in data.blind_spots
+        f"- {md(b.kind.replace('_', ' '))}: {md(b.subject)}: {md(b.detail)}" for b in data.gaps
     ] or ["None recorded."]
     lines += ["", "Full report: report.html (self-contained; open from disk).", ""]
     return "\n".join(lines)

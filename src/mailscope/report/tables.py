@@ -14,7 +14,7 @@ from datetime import datetime
 import orjson
 from markupsafe import Markup
 
-from mailscope.report.data import ReportData
+from mailscope.report.data import BlindSpot, ReportData
 from mailscope.report.visible import one_line
 
 Cell = str | int
@@ -172,7 +172,7 @@ def actor_table(data: ReportData) -> Table:
     """The actor's infrastructure; falls back to scope.json's lists when the table is empty."""
     columns = (
         Column("Kind"),
-        Column("Value", "mono"),
+        Column("Value", "mono wide"),
         Column("First seen", "time"),
         Column("Last seen", "time"),
         Column("Records", "num"),
@@ -226,6 +226,16 @@ def evidence_table(data: ReportData) -> Table:
 
 
 def blind_spot_table(data: ReportData) -> Table:
+    """Gaps in what the evidence shows (throttling, missing sources, missing ids …)."""
+    return _spots("blind", data.gaps, "The scope stage recorded no blind spots.")
+
+
+def coverage_table(data: ReportData) -> Table:
+    """Time span and volume of each log source: what the conclusions rest on."""
+    return _spots("coverage", data.coverage, "No coverage recorded.")
+
+
+def _spots(key: str, spots: tuple[BlindSpot, ...], empty: str) -> Table:
     columns = (
         Column("Kind"),
         Column("Subject", "mono"),
@@ -241,9 +251,9 @@ def blind_spot_table(data: ReportData) -> Table:
             when(b.end_time),
             one_line(b.detail),
         )
-        for b in data.blind_spots
+        for b in spots
     )
-    return Table("blind", columns, rows, "The scope stage recorded no blind spots.")
+    return Table(key, columns, rows, empty)
 
 
 def rule_run_table(data: ReportData) -> Table:

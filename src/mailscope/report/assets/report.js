@@ -104,4 +104,8 @@
   }
 
   document.querySelectorAll(".table-block").forEach(setup);
+  // Printing shows folded findings too.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
 }());
