@@ -20,12 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package (scoring)
 
-from mailscope.detect.engine import detect_case  # noqa: E402
-from mailscope.ingest.pipeline import ingest  # noqa: E402
-from mailscope.simulate import SimConfig, simulate  # noqa: E402
-from mailscope.simulate.scale import stream_records  # noqa: E402
-from mailscope.store.case import open_case  # noqa: E402
-from tests.detect.simulated import evidence_paths, score  # noqa: E402
+from tests.detect.simulated import evidence_paths, score
+
+from mailscope.detect.engine import detect_case
+from mailscope.ingest.pipeline import ingest
+from mailscope.simulate import SimConfig, simulate
+from mailscope.simulate.scale import stream_records
+from mailscope.store.case import open_case
 
 SCENARIOS = ("storm-0558", "bec-inbox-rule", "oauth-app", "none")
 _SIGNINS_SQL = """

@@ -101,6 +101,7 @@ class Detection:
     tests: tuple[RuleTest, ...] = ()
     source: str = "built-in"
     enabled: bool = True
+    sql: str = ""  # the query, for detections built by sql_detection (transpilable text)
 
     def run(self, ctx: RuleContext) -> list[Finding]:
         """Evaluate the detection over the case store."""
@@ -166,6 +167,7 @@ def sql_detection(
         logic=logic,
         tests=tests,
         source=source,
+        sql=sql,
     )
 
 

@@ -135,7 +135,7 @@ def _from_mapping(document: object, location: str) -> Detection:
         requires=tuple(str(t) for t in document.get("requires", ()) or ()),
         sql=str(document["sql"]),
         confidence=_confidence(document.get("confidence", 0.5), location),
-        tests=tuple(_tests(document.get("tests", ()) or (), location)),
+        tests=tuple(_tests(document.get("tests") or [], location)),
         source=location,
     )
 
