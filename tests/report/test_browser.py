@@ -140,6 +140,11 @@ def test_sort_filter_and_paginate_10k_rows(page: Any, big_case: Path) -> None:
     subjects = _column(tab, "exposed", 5)
     assert subjects and all(s == HOSTILE_SUBJECTS[1] for s in subjects)
 
+    message_id = rows[123]["message_id"]
+    block.locator("input.filter").fill(message_id)
+    block.locator(".status", has_text="1 of 10,000").wait_for()
+    assert block.locator("tbody tr").get_attribute("title") == f"Message-ID: {message_id}"
+
     mailboxes = tab.locator('[data-table="mailboxes"]')
     mailboxes.locator("th", has_text="SSNs").click()
     ssns = [int(v.replace(",", "")) for v in _column(tab, "mailboxes", 9)]

@@ -34,6 +34,13 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     empty: str = "None."
     page_size: int = PAGE_SIZE
+    # Rows may carry one value past the columns: shown as the row's tooltip, matched by the
+    # filter, not given a column (long opaque ids that would crowd the table).
+    tooltip: str = ""
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
 
     @property
     def first_page(self) -> tuple[tuple[Cell, ...], ...]:
@@ -42,7 +49,13 @@ class Table:
     @property
     def data_json(self) -> Markup:
         """Rows as JSON safe inside a script element (``<``, ``>``, ``&`` escaped)."""
-        text = orjson.dumps({"columns": [c.kind for c in self.columns], "rows": self.rows})
+        text = orjson.dumps(
+            {
+                "columns": [c.kind for c in self.columns],
+                "rows": self.rows,
+                "tooltip": bool(self.tooltip),
+            }
+        )
         safe = (
             text.decode()
             .replace("<", "\\u003c")
@@ -62,6 +75,19 @@ def when(moment: datetime | None) -> str:
 def iso_display(text: str) -> str:
     """Display form of a scope.json time ('2023-05-15T03:07:00Z' → '2023-05-15 03:07')."""
     return one_line(text.replace("T", " ")[:16]) if text else ""
+
+
+# Display names of sensitive-content kinds (scope_exposed_messages.sensitive_kinds).
+SENSITIVE_NAMES = {
+    "us_ssn": "SSN",
+    "credit_card": "card number",
+    "itinerary": "itinerary",
+    "marking": "marking",
+}
+
+
+def _kinds(values: tuple[str, ...]) -> str:
+    return _list(tuple(SENSITIVE_NAMES.get(v, v) for v in values))
 
 
 def _list(values: tuple[str, ...]) -> str:
@@ -110,7 +136,6 @@ def exposed_table(data: ReportData) -> Table:
         Column("Subject", "wide"),
         Column("Basis"),
         Column("Sensitive"),
-        Column("Message-ID", "mono"),
     )
     rows = tuple(
         (
@@ -120,12 +145,18 @@ def exposed_table(data: ReportData) -> Table:
             one_line(m.sender),
             one_line(m.subject) if m.has_content or m.subject else "(content not available)",
             m.basis,
-            _list(m.sensitive_kinds),
+            _kinds(m.sensitive_kinds),
             one_line(m.message_id),
         )
         for m in data.exposed
     )
-    return Table("exposed", columns, rows, "No exposed messages listed by the scope stage.")
+    return Table(
+        "exposed",
+        columns,
+        rows,
+        "No exposed messages listed by the scope stage.",
+        tooltip="Message-ID",
+    )
 
 
 def people_table(data: ReportData) -> Table:
@@ -202,7 +233,7 @@ def evidence_table(data: ReportData) -> Table:
     columns = (
         Column("File", "mono"),
         Column("Format"),
-        Column("SHA-256", "mono"),
+        Column("SHA-256", "mono id"),
         Column("Bytes", "num"),
         Column("Records", "num"),
         Column("Parsed", "num"),

@@ -11,6 +11,7 @@
     var data = JSON.parse(holder.textContent);
     var PAGE = parseInt(block.getAttribute("data-page"), 10) || 25;
     var kinds = data.columns, rows = data.rows;
+    var tooltip = data.tooltip ? block.getAttribute("data-tooltip") : "";
     var headers = block.querySelectorAll("th");
     var filter = block.querySelector("input.filter");
     var status = block.querySelector(".status");
@@ -30,7 +31,8 @@
       var fragment = document.createDocumentFragment();
       for (var r = start; r < end; r++) {
         var row = rows[state.view[r]], tr = document.createElement("tr");
-        for (var c = 0; c < row.length; c++) {
+        if (tooltip) { tr.title = tooltip + ": " + row[kinds.length]; }
+        for (var c = 0; c < kinds.length; c++) {
           var td = document.createElement("td");
           td.className = kinds[c];
           td.textContent = typeof row[c] === "number" ? fmt.format(row[c]) : row[c];
