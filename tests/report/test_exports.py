@@ -7,6 +7,7 @@ from pathlib import Path
 import orjson
 
 from mailscope.model.finding import SEVERITY_ORDER
+from mailscope.report.markdown import md
 from tests.report.build_case import HOSTILE_RULE
 
 
@@ -33,3 +34,14 @@ def test_markdown_summary_is_inert(report_dir: Path) -> None:
     assert "<script>" not in text and "<b>" not in text and "\x1b" not in text
     assert "\\<script\\>" in text
     assert "](" not in text  # no Markdown link can be formed from evidence
+
+
+def test_markdown_breaks_links_and_autolinks(report_dir: Path) -> None:
+    text = (report_dir / "summary.md").read_text("utf-8")
+    assert "http://" not in text  # the hostile rule name's URL is defanged
+    assert md("see http://x.example or www.y.example") == (
+        "see http:\\/\\/x.example or www\\.y.example"
+    )
+    assert md("[a](b) `c` *d* <e> |f| 2023-05-16 x@y.example") == (
+        "\\[a\\](b) \\`c\\` \\*d\\* \\<e\\> \\|f\\| 2023-05-16 x@y.example"
+    )

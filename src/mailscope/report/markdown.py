@@ -16,12 +16,17 @@ from mailscope.report.visible import one_line
 SUMMARY_NAME = "summary.md"
 TOP_FINDINGS = 10
 TOP_MAILBOXES = 10
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+# Evidence always sits mid-line here, so only inline syntax needs escaping: emphasis, code,
+# links/images ([ ]), raw HTML and entities (< > &), tables (|), strikethrough (~).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&])")
+# GitHub-flavoured Markdown turns bare URLs into links; break the patterns it looks for.
+_AUTOLINK = re.compile(r"(?i)(://|www\.)")
 
 
 def md(value: object) -> str:
     """One line of evidence text, inert in Markdown (and in HTML renderings of it)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(value))
+    return _AUTOLINK.sub(lambda m: m.group().replace("/", "\\/").replace(".", "\\."), escaped)
 
 
 def _headline(data: ReportData) -> list[str]:
