@@ -11,7 +11,7 @@ from tests.report.build_case import build_case
 
 
 def test_two_renders_of_two_builds_are_identical(tmp_path: Path) -> None:
-    first, second = tmp_path / "one" / "case", tmp_path / "two" / "case"
+    first, second = tmp_path / "one" / "inv" / "case", tmp_path / "two" / "inv" / "case"
     build_case(first)
     build_case(second)
     report_case(first, generated_at=datetime(2024, 1, 1, 0, 0, 0))

@@ -71,3 +71,18 @@ def test_bundle_parses_back_with_stix2(report_dir: Path) -> None:
 
 def test_pattern_literal_escapes_quotes_and_backslashes() -> None:
     assert pattern_literal("a'b\\c") == "'a\\'b\\\\c'"
+
+
+def test_ids_name_the_case_content_not_the_folder(tmp_path: Path) -> None:
+    from mailscope.report.render import report_case
+    from tests.report.build_case import build_case
+
+    ids = []
+    for per_mailbox in (4, 5):
+        case = tmp_path / str(per_mailbox) / "case"
+        build_case(case, messages_per_mailbox=per_mailbox)
+        report_case(case, ("stix",))
+        objects = _bundle(case / "report")["objects"]
+        assert isinstance(objects, list)
+        ids.append({o["id"] for o in objects if o["type"] in ("incident", "report")})
+    assert ids[0].isdisjoint(ids[1])

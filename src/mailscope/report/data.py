@@ -7,6 +7,7 @@ sorted on a total key: the same case gives the same records in the same order.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -147,6 +148,15 @@ class ReportData:
     department_of: dict[str, str] = field(default_factory=dict)
 
     @property
+    def case_key(self) -> str:
+        """A digest of the evidence hashes and scope.json: names this case's content."""
+        digest = hashlib.sha256()
+        for sha in sorted(e.sha256 for e in self.evidence):
+            digest.update(sha.encode())
+        digest.update(self.scope.raw)
+        return digest.hexdigest()
+
+    @property
     def gaps(self) -> tuple[BlindSpot, ...]:
         """Blind spots proper: everything but plain coverage statements."""
         return tuple(b for b in self.blind_spots if b.kind != COVERAGE)
@@ -163,6 +173,12 @@ class ReportData:
         times += [a.last_seen for a in self.actor if a.last_seen]
         times += [b.end for b in self.activity.buckets[-1:]]
         return max(times, default=None)
+
+
+def case_label(case_dir: Path) -> str:
+    """The case folder's last two path parts ('demo/case'): generic names stay meaningful."""
+    parts = case_dir.resolve().parts[-2:]
+    return "/".join(p for p in parts if p != "/")
 
 
 def existing_tables(connection: duckdb.DuckDBPyConnection) -> frozenset[str]:
@@ -206,7 +222,7 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
     scope = load_scope(case_dir)
     departments = {m.upn: m.department for m in scope.mailboxes}
     return ReportData(
-        case_name=case_dir.resolve().name,
+        case_name=case_label(case_dir),
         scope=scope,
         findings=_findings(connection, tables),
         rule_runs=tuple(

@@ -118,7 +118,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
     )
     victim_name = tenant_name(data)
     victim = stix2.Identity(
-        id=stix_id("identity", "victim", victim_name),
+        id=stix_id("identity", "victim", victim_name, data.case_key),
         name=victim_name,
         identity_class="organization",
         created_by_ref=tool.id,
@@ -126,7 +126,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
     )
     by = {"created_by_ref": tool.id, **common}
     infra = stix2.Infrastructure(
-        id=stix_id("infrastructure", data.case_name),
+        id=stix_id("infrastructure", data.case_key),
         name="Actor mail-access infrastructure",
         infrastructure_types=["unknown"],
         first_seen=_utc(first),
@@ -142,7 +142,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         valid_until = max(item.last_seen, item.first_seen + timedelta(seconds=1))
         label = "IP address" if item.kind == "ip" else "user agent"
         indicator = stix2.Indicator(
-            id=stix_id("indicator", pattern),
+            id=stix_id("indicator", pattern, data.case_key),
             name=one_line(f"Actor {label} {item.value}"),
             description=one_line(f"Attributed to the actor: {item.reason}"),
             indicator_types=["malicious-activity"],
@@ -177,7 +177,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         objects.append(_attack_pattern(technique, by))
     scope = data.scope
     incident = stix2.Incident(
-        id=stix_id("incident", data.case_name),
+        id=stix_id("incident", data.case_key),
         name=one_line(f"Mail intrusion: case {data.case_name}"),
         description=(
             f"{scope.mailbox_total} mailboxes compromised, {scope.exposed_messages} "
@@ -187,7 +187,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
     )
     objects.append(incident)
     report = stix2.Report(
-        id=stix_id("report", data.case_name),
+        id=stix_id("report", data.case_key),
         name=one_line(f"mailscope report: case {data.case_name}"),
         report_types=["threat-report"],
         published=when,
