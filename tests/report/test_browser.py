@@ -18,7 +18,8 @@ import orjson
 import pytest
 
 from mailscope.report.render import report_case
-from tests.report.build_case import HOSTILE_SUBJECTS, build_case
+from tests.report.build_case import build_case
+from tests.report.tenant import HOSTILE_SUBJECTS
 
 pytestmark = pytest.mark.browser
 

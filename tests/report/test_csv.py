@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mailscope.report.csv_out import FORMULA_TRIGGERS, neutralise_cell, write_csv
 from mailscope.report.visible import visible
-from tests.report.build_case import HOSTILE_SUBJECTS, HOSTILE_UPN
+from tests.report.tenant import HOSTILE_SUBJECTS, HOSTILE_UPN
 
 CSV_NAMES = ("exposed_messages.csv", "mailboxes.csv", "people_to_notify.csv", "findings.csv")
 

@@ -8,7 +8,7 @@ import orjson
 
 from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.markdown import md
-from tests.report.build_case import HOSTILE_RULE
+from tests.report.tenant import HOSTILE_RULE
 
 
 def test_findings_jsonl_lists_every_finding_most_severe_first(report_dir: Path) -> None:

@@ -10,7 +10,7 @@ import orjson
 
 from mailscope.report.html import CSP
 from mailscope.report.visible import visible
-from tests.report.build_case import HOSTILE, HOSTILE_SUBJECTS
+from tests.report.tenant import HOSTILE, HOSTILE_SUBJECTS
 
 
 class _Tags(HTMLParser):

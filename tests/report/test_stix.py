@@ -9,7 +9,7 @@ import stix2
 from stix2validator import ValidationOptions, validate_string
 
 from mailscope.report.stix_out import pattern_literal
-from tests.report.build_case import ACTOR_IPS, HOSTILE_UA, REST_UA
+from tests.report.tenant import ACTOR_IPS, HOSTILE_UA, REST_UA
 
 # STIX 2.1 lets producers use UUIDv5 when the namespace guarantees uniqueness (spec 2.9);
 # the validator still reminds that v4 is the default (check 103). That is the only note.

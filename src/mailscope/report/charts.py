@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailscope.report.activity import Activity, Bucket
-from mailscope.report.data import BlindSpot
+from mailscope.report.records import BlindSpot
 
 LABEL_CHARS = 42
 

@@ -24,7 +24,7 @@ from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report import tables
 from mailscope.report.activity import span_label
 from mailscope.report.charts import Bar, Chart, hbar_chart, timeline_chart
-from mailscope.report.data import FindingRecord, ReportData
+from mailscope.report.records import FindingRecord, ReportData
 from mailscope.report.visible import one_line, visible
 
 REPORT_NAME = "report.html"

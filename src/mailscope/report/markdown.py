@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mailscope.report.data import ReportData, iso
+from mailscope.report.records import ReportData, iso
 from mailscope.report.tables import ACTOR_KIND_NAMES, iso_display
 from mailscope.report.visible import one_line
 

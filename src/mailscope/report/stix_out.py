@@ -20,7 +20,7 @@ import stix2
 
 from mailscope import __version__
 from mailscope.intel.attack import attack_techniques
-from mailscope.report.data import ReportData
+from mailscope.report.records import ReportData
 from mailscope.report.visible import one_line
 
 STIX_NAME = "iocs.stix.json"
