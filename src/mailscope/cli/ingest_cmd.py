@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -19,6 +20,8 @@ from rich.table import Table
 from mailscope.cli.console import console, err_console, safe_text
 from mailscope.ingest.pipeline import FileResult, IngestRun, ingest
 from mailscope.ingest.pipeline import Progress as Tick
+
+SMALL_FILE = 1 << 20  # files below this share one progress bar
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +61,19 @@ def run_ingest(case: Path, evidence: list[Path], *, quiet: bool = False) -> Inge
     with Progress(*columns, console=err_console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
+        small = {"bytes": 0, "records": 0}
+
         def on_progress(tick: Tick) -> None:
+            if tick.total_bytes < SMALL_FILE and tick.done:
+                # One bar for all small files (one message per file in mailbox exports).
+                small["bytes"] += tick.total_bytes
+                small["records"] += tick.records
+                if "small" not in tasks:
+                    tasks["small"] = progress.add_task("small files", total=None, records=0)
+                progress.update(tasks["small"], completed=small["bytes"], records=small["records"])
+                return
+            if tick.total_bytes < SMALL_FILE:
+                return
             task = tasks.get(tick.path)
             if task is None:
                 label = safe_text(Path(tick.path.split("!")[-1]).name)[:40]
@@ -81,7 +96,7 @@ def summary_table(files: list[FileResult], *, title: str) -> Table:
         ("seconds", "right"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for entry in files:
+    for entry in _condensed(files):
         shown = (
             entry.format
             if entry.status == "ingested"
@@ -105,6 +120,42 @@ def summary_table(files: list[FileResult], *, title: str) -> Table:
         f"{sum(f.seconds for f in files):.2f}",
     )
     return table
+
+
+def _condensed(files: list[FileResult], *, limit: int = 30) -> list[FileResult]:
+    """Long listings (a mailbox export is one file per message) fold small clean files.
+
+    Files with quarantined records or many records keep their own row; the rest are
+    summed per format and status into one row naming their common folder.
+    """
+    if len(files) <= limit:
+        return files
+    shown: list[FileResult] = []
+    folded: dict[tuple[str, str], list[FileResult]] = {}
+    for entry in files:
+        if entry.quarantined or entry.records >= 1_000:
+            shown.append(entry)
+        else:
+            folded.setdefault((entry.format, entry.status), []).append(entry)
+    for (fmt, status), group in sorted(folded.items()):
+        if len(group) == 1:
+            shown.extend(group)
+            continue
+        folder = os.path.commonpath([entry.path.split("!")[0] for entry in group])
+        shown.append(
+            FileResult(
+                path=f"{len(group):,} files under {folder}",
+                sha256="",
+                bytes=sum(entry.bytes for entry in group),
+                format=fmt,
+                records=sum(entry.records for entry in group),
+                quarantined=0,
+                duplicates=sum(entry.duplicates for entry in group),
+                seconds=sum(entry.seconds for entry in group),
+                status=status,
+            )
+        )
+    return shown
 
 
 def _short(path: str, limit: int = 70) -> str:

@@ -27,8 +27,6 @@ from mailscope.store.writer import BatchWriter
 UNRECOGNISED = "unrecognised"
 REFUSED = "refused"
 PROGRESS_EVERY = 5_000
-# Formats of mailbox content readers: one file per message, keyed by mailbox and folder.
-MESSAGE_FORMAT_PREFIX = "mailbox_"
 
 
 @dataclass
@@ -84,19 +82,21 @@ def ingest(
     on_progress: ProgressFn | None = None,
     readers: tuple[Reader, ...] | None = None,
 ) -> IngestRun:
-    """Ingest every evidence file under ``paths`` into the case at ``case_dir``."""
+    """Ingest every evidence file under ``paths`` into the case at ``case_dir``.
+
+    A file already ingested from the same path with the same SHA-256 is skipped; the same
+    bytes at another path are read again (a message filed in two folders is two messages;
+    a copied log export yields only duplicates).
+    """
     readers = readers if readers is not None else all_readers()
     started = datetime.now(UTC).replace(tzinfo=None)
     connection = open_case(case_dir, create=True)
     run = IngestRun()
     try:
-        known = {row[0] for row in connection.execute("SELECT sha256 FROM evidence").fetchall()}
-        filed = _filed_message_paths(connection)
+        session = _Session(connection)
         for found in discover(paths):
-            result = _ingest_one(connection, found, readers, known, on_progress, filed)
-            run.files.append(result)
-            if result.status != "already in case":
-                known.add(result.sha256)
+            run.files.append(session.ingest_one(found, readers, on_progress))
+        session.finish()
         _record_run(connection, started, run)
         write_manifest(connection, case_dir)
     finally:
@@ -104,98 +104,113 @@ def ingest(
     return run
 
 
-def _ingest_one(
-    connection: duckdb.DuckDBPyConnection,
-    found: Source | Refused,
-    readers: tuple[Reader, ...],
-    known: set[str],
-    on_progress: ProgressFn | None,
-    filed: set[str] | None = None,
-) -> FileResult:
-    if isinstance(found, Refused):
-        result = FileResult(found.display, "", 0, REFUSED, status=REFUSED, note=found.reason)
-        _quarantine(connection, result, 0, found.reason, "")
-        result.quarantined = result.records = 1
-        return result
-    reader = sniff(found.head, found.name, readers)
-    if found.sha256 in known:
-        if reader is not None and _refile(found, reader, filed):
-            # The same message filed in another folder is another row (its folder is part
-            # of its identity); the evidence entry of the first copy stands for the content.
-            result = _read_file(connection, found, reader, on_progress)
-            result.status = "ingested"
-            result.note = "same content as a file already in the case"
+class _Session:
+    """One ingest run: a shared batch writer, and file results settled at each flush.
+
+    Per-file work is kept tiny (no per-file inserts or transactions), so a mailbox export
+    of 50,000 one-message files costs a handful of batched inserts.
+    """
+
+    SETTLE_FILES = 2_000
+    SETTLE_RECORDS = 1_000
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection):
+        self.connection = connection
+        self.writer = BatchWriter(connection)
+        rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
+        self.known = {(str(sha), str(path)) for sha, path in rows}
+        self.unsettled: list[tuple[FileResult, int]] = []  # (result, primary rows sent)
+        self.quarantined: list[tuple[object, ...]] = []
+        connection.execute("BEGIN TRANSACTION")
+
+    def ingest_one(
+        self, found: Source | Refused, readers: tuple[Reader, ...], on_progress: ProgressFn | None
+    ) -> FileResult:
+        if isinstance(found, Refused):
+            result = FileResult(found.display, "", 0, REFUSED, status=REFUSED, note=found.reason)
+            self._quarantine(result, 0, found.reason, "")
+            result.quarantined = result.records = 1
             return result
-        return FileResult(found.display, found.sha256, found.size, "", status="already in case")
-    if reader is None:
-        result = FileResult(
-            found.display, found.sha256, found.size, UNRECOGNISED, status=UNRECOGNISED
-        )
-        reason = "unrecognised format: no reader knows this file"
-        _quarantine(connection, result, 0, reason, found.head[:4096].decode("utf-8", "replace"))
-        result.records = result.quarantined = 1
-        result.note = reason
-        _record_evidence(connection, result)
+        if (found.sha256, found.display) in self.known:
+            return FileResult(found.display, found.sha256, found.size, "", status="already in case")
+        self.known.add((found.sha256, found.display))
+        reader = sniff(found.head, found.name, readers)
+        if reader is None:
+            result = FileResult(
+                found.display, found.sha256, found.size, UNRECOGNISED, status=UNRECOGNISED
+            )
+            result.note = "unrecognised format: no reader knows this file"
+            self._quarantine(result, 0, result.note, found.head[:4096].decode("utf-8", "replace"))
+            result.records = result.quarantined = 1
+            self.unsettled.append((result, 0))
+            return result
+        if any(pending.sha256 == found.sha256 for pending, _ in self.unsettled):
+            self.settle()  # identical bytes at two paths: keep their counts apart
+        self.writer.file_order += 1
+        result, primary = self._read(found, reader, on_progress)
+        self.unsettled.append((result, primary))
+        # Large files settle at once, so a later overlapping export gets the duplicates.
+        if primary >= self.SETTLE_RECORDS or len(self.unsettled) >= self.SETTLE_FILES:
+            self.settle()
         return result
-    result = _read_file(connection, found, reader, on_progress)
-    _record_evidence(connection, result)
-    return result
 
-
-def _filed_message_paths(connection: duckdb.DuckDBPyConnection) -> set[str]:
-    """Paths of message files already read (a message file's path is part of its identity)."""
-    rows = connection.execute("SELECT DISTINCT source_path FROM messages").fetchall()
-    return {str(row[0]) for row in rows}
-
-
-def _refile(found: Source, reader: Reader, filed: set[str] | None) -> bool:
-    """True for a message file whose identical content was already read from another path."""
-    if filed is None or not reader.name.startswith(MESSAGE_FORMAT_PREFIX):
-        return False
-    if found.display in filed:
-        return False
-    filed.add(found.display)
-    return True
-
-
-def _read_file(
-    connection: duckdb.DuckDBPyConnection,
-    source: Source,
-    reader: Reader,
-    on_progress: ProgressFn | None,
-) -> FileResult:
-    result = FileResult(source.display, source.sha256, source.size, reader.name)
-    counter = _CountingOpener(source)
-    counted = Source(source.display, source.parts, source.size, source.sha256, source.head, counter)
-    writer = BatchWriter(connection)
-    clock = time.perf_counter()
-    primary = 0
-    inserted = 0
-    connection.execute("BEGIN TRANSACTION")
-    try:
+    def _read(
+        self, source: Source, reader: Reader, on_progress: ProgressFn | None
+    ) -> tuple[FileResult, int]:
+        result = FileResult(source.display, source.sha256, source.size, reader.name)
+        counter = _CountingOpener(source)
+        counted = Source(
+            source.display, source.parts, source.size, source.sha256, source.head, counter
+        )
+        clock = time.perf_counter()
+        primary = 0
         for item in _guarded(reader, counted):
             result.records += 1
             if isinstance(item, Bad):
                 result.quarantined += 1
-                _quarantine(connection, result, item.line, item.reason, item.raw)
+                self._quarantine(result, item.line, item.reason, item.raw)
             else:
                 primary += 1
-                inserted += writer.add(_stamp(item.rows, source.sha256, item.line))
+                self.writer.add(_stamp(item.rows, source.sha256, item.line))
             if on_progress and result.records % PROGRESS_EVERY == 0:
                 on_progress(
                     Progress(source.display, source.size, counter.bytes_read, result.records)
                 )
-        inserted += writer.flush()
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    result.parsed = inserted
-    result.duplicates = primary - inserted
-    result.seconds = round(time.perf_counter() - clock, 3)
-    if on_progress:
-        on_progress(Progress(source.display, source.size, source.size, result.records, done=True))
-    return result
+        result.seconds = round(time.perf_counter() - clock, 3)
+        if on_progress:
+            on_progress(
+                Progress(source.display, source.size, source.size, result.records, done=True)
+            )
+        return result, primary
+
+    def _quarantine(self, result: FileResult, line: int, reason: str, raw: str) -> None:
+        self.quarantined.append((result.sha256, result.path, line, result.format, reason, raw))
+
+    def settle(self) -> None:
+        """Flush rows, then record the finished files' counts, evidence rows and quarantine."""
+        self.writer.flush()
+        evidence = []
+        for result, primary in self.unsettled:
+            result.parsed = self.writer.inserted.pop(result.sha256, 0)
+            result.duplicates = primary - result.parsed
+            evidence.append(_evidence_row(result))
+        if evidence:
+            self.connection.executemany(
+                "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", evidence
+            )
+        if self.quarantined:
+            self.connection.executemany(
+                "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", self.quarantined
+            )
+        self.unsettled.clear()
+        self.quarantined.clear()
+        self.connection.execute("COMMIT")
+        self.connection.execute("BEGIN TRANSACTION")
+
+    def finish(self) -> None:
+        """Settle the last files and end the transaction."""
+        self.settle()
+        self.connection.execute("COMMIT")
 
 
 def _guarded(reader: Reader, source: Source) -> Iterator[Parsed | Bad]:
@@ -216,31 +231,19 @@ def _stamp(rows: tuple[Row, ...], sha256: str, line: int) -> tuple[Row, ...]:
     return rows
 
 
-def _quarantine(
-    connection: duckdb.DuckDBPyConnection, result: FileResult, line: int, reason: str, raw: str
-) -> None:
-    connection.execute(
-        "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
-        [result.sha256, result.path, line, result.format, reason, raw],
-    )
-
-
-def _record_evidence(connection: duckdb.DuckDBPyConnection, result: FileResult) -> None:
+def _evidence_row(result: FileResult) -> tuple[object, ...]:
     container = result.path.split("!", 1)[0] if "!" in result.path else None
-    connection.execute(
-        "INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            result.sha256,
-            result.path,
-            result.bytes,
-            result.format,
-            result.records,
-            result.parsed,
-            result.quarantined,
-            result.duplicates,
-            result.seconds,
-            container,
-        ],
+    return (
+        result.sha256,
+        result.path,
+        result.bytes,
+        result.format,
+        result.records,
+        result.parsed,
+        result.quarantined,
+        result.duplicates,
+        result.seconds,
+        container,
     )
 
 

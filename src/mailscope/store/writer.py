@@ -3,11 +3,13 @@
 Rows are buffered per table as columns, handed to DuckDB as Arrow tables, and inserted
 with an anti-join on ``record_key``: a record already in the store (from an overlapping
 export or a re-run) or repeated within the batch is counted as a duplicate, not inserted.
-Memory stays bounded by the batch size, whatever the evidence size.
+Memory stays bounded by the batch size, whatever the evidence size. One writer serves a
+whole ingest run, so thousands of one-message files cost one insert per batch, not per file.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -44,18 +46,25 @@ EVIDENCE_TABLES = (
 class _Buffer:
     schema: pa.Schema
     columns: dict[str, list[object]]
-    primary: int = 0  # how many buffered rows are primary rows of a record
+    order: list[int] = field(default_factory=list)  # file ordinal of each row
+    primary: bool = False  # a table holds primary rows of records or child rows, never both
 
     def __len__(self) -> int:
-        return len(next(iter(self.columns.values())))
+        return len(self.order)
 
 
 @dataclass
 class BatchWriter:
-    """Buffers rows and flushes them in batches; reports inserted primary rows per flush."""
+    """Buffers rows and flushes them in batches.
+
+    ``inserted`` counts, per ``source_sha256``, the primary rows that were new; the rest of
+    a file's primary rows were duplicates.
+    """
 
     connection: duckdb.DuckDBPyConnection
     batch_rows: int = 50_000
+    inserted: Counter[str] = field(default_factory=Counter)
+    file_order: int = 0  # set by the caller per file: the earlier file keeps a shared record
     _buffers: dict[str, _Buffer] = field(default_factory=dict)
     _pending: int = 0
 
@@ -65,8 +74,13 @@ class BatchWriter:
             schema = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in columns])
             self._buffers[table] = _Buffer(schema, {name: [] for name, _ in columns})
 
-    def add(self, rows: Iterable[Row]) -> int:
-        """Buffer the rows of one record (first row primary). Returns rows inserted by any flush."""
+    @property
+    def pending(self) -> int:
+        """Rows buffered and not yet inserted."""
+        return self._pending
+
+    def add(self, rows: Iterable[Row]) -> None:
+        """Buffer the rows of one record (first row primary); flush when the batch is full."""
         first = True
         for row in rows:
             buffer = self._buffers.get(row.table)
@@ -75,44 +89,45 @@ class BatchWriter:
             values = row.values
             for name, column in buffer.columns.items():
                 column.append(values.get(name))
+            buffer.order.append(self.file_order)
             if first:
-                buffer.primary += 1
+                buffer.primary = True
                 first = False
             self._pending += 1
         if self._pending >= self.batch_rows:
-            return self.flush()
-        return 0
+            self.flush()
 
-    def flush(self) -> int:
-        """Insert everything buffered; return how many primary rows were new."""
-        inserted = 0
+    def flush(self) -> None:
+        """Insert everything buffered, counting new primary rows per source file."""
         for table, buffer in self._buffers.items():
             if len(buffer) == 0:
                 continue
-            count = self._insert(table, buffer)
-            if buffer.primary:  # a table holds primary rows or child rows, never both
-                inserted += count
+            shas = self._insert(table, buffer)
+            if buffer.primary:
+                self.inserted.update(shas)
             for column in buffer.columns.values():
                 column.clear()
-            buffer.primary = 0
+            buffer.order.clear()
         self._pending = 0
-        return inserted
 
-    def _insert(self, table: str, buffer: _Buffer) -> int:
+    def _insert(self, table: str, buffer: _Buffer) -> list[str]:
         try:
             batch = pa.table(buffer.columns, schema=buffer.schema)
         except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):
             batch = _coerced_table(buffer)
+        batch = batch.append_column("_file_order", pa.array(buffer.order, type=pa.int32()))
         self.connection.register("_batch", batch)
         try:
-            result = self.connection.execute(
-                f"INSERT INTO {table} SELECT * FROM _batch b "
+            rows = self.connection.execute(
+                f"INSERT INTO {table} SELECT * EXCLUDE (_file_order) FROM _batch b "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.record_key = b.record_key) "
-                "QUALIFY row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
-            ).fetchone()
+                "QUALIFY row_number() OVER "
+                "(PARTITION BY b.record_key ORDER BY b._file_order, b.source_line) = 1 "
+                "RETURNING source_sha256"
+            ).fetchall()
         finally:
             self.connection.unregister("_batch")
-        return int(result[0]) if result else 0
+        return [str(row[0]) for row in rows]
 
 
 def _coerced_table(buffer: _Buffer) -> pa.Table:
@@ -127,9 +142,8 @@ def _coerced_table(buffer: _Buffer) -> pa.Table:
         try:
             arrays.append(pa.array(values, type=column_field.type))
         except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):
-            arrays.append(
-                pa.array([_coerce(v, column_field.type) for v in values], type=column_field.type)
-            )
+            coerced = [_coerce(value, column_field.type) for value in values]
+            arrays.append(pa.array(coerced, type=column_field.type))
     return pa.Table.from_arrays(arrays, schema=buffer.schema)
 
 
