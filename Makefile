@@ -18,8 +18,10 @@ install: $(STAMP)
 ## Simulate a Storm-0558-style tenant, investigate it, print the report path.
 demo: $(STAMP)
 	rm -rf $(DEMO_DIR)
-	$(BIN)/mailscope simulate --out $(DEMO_DIR)/evidence --seed 7 --users 120 --days 21 --scenario storm-0558
-	$(BIN)/mailscope investigate $(DEMO_DIR)/evidence --case $(DEMO_DIR)/case
+	$(BIN)/mailscope simulate --out $(DEMO_DIR)/sim --seed 7 --users 120 --days 21 --scenario storm-0558
+	$(BIN)/mailscope investigate $(DEMO_DIR)/sim/ual $(DEMO_DIR)/sim/entra $(DEMO_DIR)/sim/users.csv \
+		$(DEMO_DIR)/sim/mailboxes --case $(DEMO_DIR)/case
+	@echo "ground truth to compare with: $(DEMO_DIR)/sim/truth.json"
 
 ## Quality gates and the default test suite (what CI runs).
 test: $(STAMP) lint
