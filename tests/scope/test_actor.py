@@ -204,3 +204,18 @@ def test_app_named_by_one_rule_is_not_enough(tmp_path: Path) -> None:
     )
     finding(connection, "app.drift", apps=("archiver",))
     assert not _cluster(connection).reasons
+
+
+def test_users_absent_from_the_sign_in_export_are_not_judged_forged(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    read(
+        connection,
+        mailbox="z@x",
+        at=T0 + hours(2),
+        ip="10.9.9.9",
+        session="ZS",
+        token="ZT",
+        message_id="<z@x>",
+    )
+    assert not _cluster(connection).reasons

@@ -6,7 +6,8 @@ session (``AADSessionId`` / ``SessionId`` ↔ sign-in ``sessionId``), token
 (``UniqueTokenId`` / Graph ``signInActivityId`` ↔ sign-in ``uniqueTokenIdentifier``), IP,
 app and user agent (Entra docs, "Track and investigate identity activities with linkable
 identifiers"). A row is *unsigned* when an id it carries appears in no sign-in although
-the sign-in logs cover its time (a missing id is not evidence; an unknown one is).
+the sign-in logs cover its time and its user or mailbox (a missing id is not evidence; an
+unknown one is; a sign-in export that leaves a user out says nothing about that user).
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ WITH rows AS (
                FROM directory_users WHERE object_id IS NOT NULL) d
       ON d.object_id = regexp_extract(lower(g.request_uri), '{_GRAPH_MAILBOX}', 1)
 ),
-coverage AS (SELECT min(time) AS lo, max(time) AS hi, count(*) AS n FROM signins)
+coverage AS (SELECT min(time) AS lo, max(time) AS hi, count(*) AS n FROM signins),
+covered AS (SELECT DISTINCT lower(coalesce(nullif(upn, ''), user_id)) AS who FROM signins)
 SELECT r.*,
        (c.n > 0 AND r.time BETWEEN c.lo AND c.hi + INTERVAL 1 DAY
+        AND (r.principal IN (SELECT who FROM covered) OR r.mailbox IN (SELECT who FROM covered))
         AND (r.token_issued_at IS NULL OR r.token_issued_at >= c.lo - INTERVAL 1 HOUR)
         AND ((r.token IS NOT NULL AND r.token NOT IN (SELECT unique_token_id FROM _signed_tokens))
           OR (r.session IS NOT NULL AND r.session NOT IN (SELECT session_id FROM _signed_sessions)))
