@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import duckdb
 
@@ -58,6 +58,18 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+class BulkCounted(Protocol):
+    """What a reader's ``bulk_read`` reports: records read, primary rows sent and inserted."""
+
+    records: int
+    primary: int
+    inserted: int
+
+
+# A reader's optional bulk path: (source, connection, quarantine) -> counts, or None.
+BulkRead = Callable[[Source, duckdb.DuckDBPyConnection, Callable[[Bad], None]], BulkCounted | None]
 
 
 @dataclass
@@ -147,6 +159,11 @@ class _Session:
         if any(pending.sha256 == found.sha256 for pending, _ in self.unsettled):
             self.settle()  # identical bytes at two paths: keep their counts apart
         self.writer.file_order += 1
+        bulk = getattr(reader, "bulk_read", None)
+        if bulk is not None:
+            loaded = self._bulk_read(found, reader.name, bulk, on_progress)
+            if loaded is not None:
+                return loaded
         result, primary = self._read(found, reader, on_progress)
         self.unsettled.append((result, primary))
         # Large files settle at once, so a later overlapping export gets the duplicates.
@@ -182,6 +199,41 @@ class _Session:
                 Progress(source.display, source.size, source.size, result.records, done=True)
             )
         return result, primary
+
+    def _bulk_read(
+        self, source: Source, name: str, bulk: BulkRead, on_progress: ProgressFn | None
+    ) -> FileResult | None:
+        """Load a file through its reader's bulk (SQL) path; None to read it record by record.
+
+        Earlier files are settled first, so a record shared with them stays theirs. A bulk
+        failure rolls the file back and leaves it to the record-by-record path.
+        """
+        self.settle()
+        result = FileResult(source.display, source.sha256, source.size, name)
+        clock = time.perf_counter()
+        try:
+            counts = bulk(source, self.connection, lambda bad: self._quarantine_bad(result, bad))
+        except (duckdb.Error, ValueError, OSError):
+            counts = None
+        if counts is None:
+            self.connection.execute("ROLLBACK")
+            self.connection.execute("BEGIN TRANSACTION")
+            self.quarantined.clear()
+            return None
+        result.records = counts.records
+        result.quarantined = counts.records - counts.primary
+        result.seconds = round(time.perf_counter() - clock, 3)
+        self.writer.inserted[source.sha256] += counts.inserted
+        self.unsettled.append((result, counts.primary))
+        self.settle()
+        if on_progress:
+            on_progress(
+                Progress(source.display, source.size, source.size, result.records, done=True)
+            )
+        return result
+
+    def _quarantine_bad(self, result: FileResult, bad: Bad) -> None:
+        self._quarantine(result, bad.line, bad.reason, bad.raw)
 
     def _quarantine(self, result: FileResult, line: int, reason: str, raw: str) -> None:
         self.quarantined.append((result.sha256, result.path, line, result.format, reason, raw))

@@ -111,10 +111,7 @@ class BatchWriter:
         self._pending = 0
 
     def _insert(self, table: str, buffer: _Buffer) -> list[str]:
-        try:
-            batch = pa.table(buffer.columns, schema=buffer.schema)
-        except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):
-            batch = _coerced_table(buffer)
+        batch = arrow_table(buffer.schema, buffer.columns)
         batch = batch.append_column("_file_order", pa.array(buffer.order, type=pa.int32()))
         self.connection.register("_batch", batch)
         try:
@@ -128,6 +125,20 @@ class BatchWriter:
         finally:
             self.connection.unregister("_batch")
         return [str(row[0]) for row in rows]
+
+
+def arrow_schema(connection: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """The Arrow schema of a case-store table, for batches handed to DuckDB."""
+    columns = table_columns(connection, table)
+    return pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in columns])
+
+
+def arrow_table(schema: pa.Schema, columns: dict[str, list[object]]) -> pa.Table:
+    """Buffered column values as an Arrow table of ``schema`` (wrong-typed values coerced)."""
+    try:
+        return pa.table(columns, schema=schema)
+    except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):
+        return _coerced_table(_Buffer(schema, columns))
 
 
 def _coerced_table(buffer: _Buffer) -> pa.Table:

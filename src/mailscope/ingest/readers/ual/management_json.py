@@ -8,10 +8,16 @@ office-365-management-activity-api-schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
+
+import duckdb
 
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.readers.ual.keys import RecordKeys
+
+if TYPE_CHECKING:
+    from mailscope.ingest.bulk.loader import BulkCounts
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
     has_key,
@@ -42,13 +48,31 @@ class ManagementJsonReader:
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
         for line, record in json_records(source):
-            if isinstance(record, Bad):
-                yield record
-            elif isinstance(record, Mapping) and "AuditData" in record:
-                yield search_row_item(line, record, keys, self.name)
-            else:
-                raw = raw_json(record)
-                yield audit_item(line, record, keys=keys, source_format=self.name, raw=raw)
+            yield record if isinstance(record, Bad) else self._item(line, record, keys)
+
+    def bulk_read(
+        self,
+        source: Source,
+        connection: duckdb.DuckDBPyConnection,
+        quarantine: Callable[[Bad], None],
+    ) -> BulkCounts | None:
+        """Load a JSON-lines file in bulk (SQL mapping); None for other JSON shapes."""
+        from mailscope.ingest.bulk.ual import load_json_lines  # the bulk path maps with this reader
+
+        keys = RecordKeys()
+        return load_json_lines(
+            source,
+            connection,
+            source_format=self.name,
+            record_item=lambda line, record: self._item(line, record, keys),
+            quarantine=quarantine,
+        )
+
+    def _item(self, line: int, record: object, keys: RecordKeys) -> Item:
+        if isinstance(record, Mapping) and "AuditData" in record:
+            return search_row_item(line, record, keys, self.name)
+        raw = raw_json(record)
+        return audit_item(line, record, keys=keys, source_format=self.name, raw=raw)
 
 
 MANAGEMENT_JSON = ManagementJsonReader()

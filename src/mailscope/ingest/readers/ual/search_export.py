@@ -10,8 +10,10 @@ JSON form, read by the Management API reader through :func:`search_row_item`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
+import duckdb
 import orjson
 
 from mailscope.ingest.base import Bad, Item, Source
@@ -19,6 +21,9 @@ from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.ual.auditdata import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
+
+if TYPE_CHECKING:
+    from mailscope.ingest.bulk.loader import BulkCounts
 from mailscope.ingest.readers.ual.reading import audit_item, csv_header, raw_json
 
 
@@ -66,6 +71,29 @@ class SearchExportCsvReader:
                     yield row
                     continue
                 yield search_row_item(line, row, keys, self.name)
+
+    def bulk_read(
+        self,
+        source: Source,
+        connection: duckdb.DuckDBPyConnection,
+        quarantine: Callable[[Bad], None],
+    ) -> BulkCounts:
+        """Load the export in bulk: AuditData cells mapped in SQL where exact."""
+        from mailscope.ingest.bulk.ual import load_search_csv  # the bulk path maps with this reader
+
+        keys = RecordKeys()
+
+        def python_mapper(line: int, row: object) -> Item:
+            assert isinstance(row, dict)
+            return search_row_item(line, row, keys, self.name)
+
+        return load_search_csv(
+            source,
+            connection,
+            source_format=self.name,
+            python_mapper=python_mapper,
+            quarantine=quarantine,
+        )
 
 
 PURVIEW_CSV = SearchExportCsvReader("ual-purview-csv", "Operation")

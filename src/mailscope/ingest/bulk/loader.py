@@ -1,0 +1,208 @@
+"""Load chunks of UAL records into the case store: SQL mapping where exact, Python elsewhere.
+
+Per chunk: DuckDB maps the records the gate accepts (``mapping.py``); the others are mapped
+by the reader's own Python function; both land in staging tables and go into the store in
+one insert per table with the anti-join of ``store/writer.py``, so the earliest line of a
+repeated record wins whichever path mapped it, and duplicates are counted the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from mailscope.ingest.base import Bad, Item, Parsed
+from mailscope.ingest.bulk.chunks import Chunk
+from mailscope.ingest.bulk.mapping import (
+    ITEMS_SQL,
+    fields_sql,
+    macros_sql,
+    mapped_sql,
+    values_sql,
+)
+from mailscope.store.writer import arrow_schema, arrow_table
+
+TABLES = ("audit_events", "mail_access")
+MEMORY_LIMIT = "1GB"
+# Python mapping of one record the SQL did not map: (line, original record) -> item.
+PythonMapper = Callable[[int, object], Item]
+
+_ACCESS_FROM_EVENTS = """
+INSERT INTO _ms_stage_mail_access BY NAME
+SELECT r.record_key || '#' || i.row_index AS record_key, r.record_key AS event_key,
+    r.id AS event_id, r.time, r.mailbox_upn, r.mailbox_guid, r.user_id, r.access_type,
+    i.folder_path, i.message_id, i.size_bytes, r.is_throttled, r.operation_count,
+    r.logon_type, r.client_ip, r.app_id, r.client_app_id, r.session_id, r.aad_session_id,
+    r.unique_token_id, r.token_issued_at, r.client_info, r.user_agent,
+    $sha AS source_sha256, r.line AS source_line
+FROM _ms_rows r JOIN _ms_items i USING (line) WHERE r.fast
+"""
+_EVENT_COLUMNS = (
+    "record_key, id, time, workload, record_type, operation, user_id, user_type, client_ip, "
+    "app_id, client_app_id, session_id, aad_session_id, unique_token_id, token_issued_at, "
+    "client_info, user_agent, logon_type, mailbox_upn, mailbox_guid, result, object_id, "
+    "organization_id, parameters, raw"
+)
+
+
+@dataclass
+class BulkCounts:
+    """What a bulk load did with one file: records read, primary rows sent and inserted."""
+
+    records: int = 0
+    primary: int = 0
+    inserted: int = 0
+    fast: int = 0  # records mapped by SQL (the rest by Python or quarantined)
+
+
+class BulkLoader:
+    """Loads one file's chunks; ``quarantine`` receives every ``Bad`` item in file order."""
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        *,
+        sha256: str,
+        source_format: str,
+        fills: dict[str, tuple[str, ...]],
+        require_plain: bool,
+        python_mapper: PythonMapper,
+        quarantine: Callable[[Bad], None],
+    ):
+        self.connection = connection
+        self.sha256 = sha256
+        self.source_format = source_format
+        self.python_mapper = python_mapper
+        self.quarantine = quarantine
+        self.counts = BulkCounts()
+        self._fills = fills
+        self._require_plain = require_plain
+        self._schemas = {table: arrow_schema(connection, table) for table in TABLES}
+        connection.execute(macros_sql())
+        for table in TABLES:
+            connection.execute(
+                f"CREATE OR REPLACE TEMP TABLE _ms_stage_{table} AS SELECT * FROM {table} LIMIT 0"
+            )
+
+    def load(self, chunks: Iterable[Chunk]) -> BulkCounts:
+        """Map and insert every chunk; the counts of the whole file."""
+        for chunk in chunks:
+            for bad in chunk.bad:
+                self.counts.records += 1
+                self.quarantine(bad)
+            if len(chunk):
+                self._load_chunk(chunk)
+        for table in TABLES:
+            self.connection.execute(f"DROP TABLE IF EXISTS _ms_stage_{table}")
+        self.connection.execute("DROP TABLE IF EXISTS _ms_rows")
+        self.connection.execute("DROP TABLE IF EXISTS _ms_values")
+        self.connection.execute("DROP TABLE IF EXISTS _ms_items")
+        return self.counts
+
+    def _load_chunk(self, chunk: Chunk) -> None:
+        self.counts.records += len(chunk)
+        columns: dict[str, pa.Array] = {
+            "pos": pa.array(range(len(chunk)), type=pa.int64()),
+            "line": pa.array(chunk.lines, type=pa.int64()),
+            "doc": pa.array(chunk.docs, type=pa.string()),
+        }
+        for name, values in chunk.extras.items():
+            columns[name] = pa.array(values, type=pa.string())
+        self.connection.register("_ms_in", pa.table(columns))
+        try:
+            extras = tuple(chunk.extras)
+            staged = values_sql(_fields_source(extras), self._fills)
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_values AS {staged}")
+            query = mapped_sql("_ms_values", self._require_plain)
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_rows AS {query}")
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_items AS {ITEMS_SQL}")
+            self.connection.execute(
+                "UPDATE _ms_rows SET fast = false WHERE line IN "
+                "(SELECT line FROM _ms_items WHERE NOT ok)"
+            )
+            slow = self.connection.execute(
+                "SELECT i.pos FROM _ms_in i WHERE NOT EXISTS "
+                "(SELECT 1 FROM _ms_rows r WHERE r.line = i.line AND r.fast) ORDER BY i.pos"
+            ).fetchall()
+        finally:
+            self.connection.unregister("_ms_in")
+        self._stage_fast()
+        self._stage_python(chunk, [int(row[0]) for row in slow])
+        self._insert()
+
+    def _stage_fast(self) -> None:
+        fast = self.connection.execute(
+            f"INSERT INTO _ms_stage_audit_events BY NAME SELECT {_EVENT_COLUMNS}, "
+            "$fmt AS source_format, $sha AS source_sha256, line AS source_line "
+            "FROM _ms_rows WHERE fast",
+            {"fmt": self.source_format, "sha": self.sha256},
+        ).fetchone()
+        count = int(fast[0]) if fast else 0
+        self.counts.fast += count
+        self.counts.primary += count
+        self.connection.execute(_ACCESS_FROM_EVENTS, {"sha": self.sha256})
+
+    def _stage_python(self, chunk: Chunk, positions: list[int]) -> None:
+        buffers: dict[str, dict[str, list[object]]] = {
+            table: {name: [] for name in schema.names} for table, schema in self._schemas.items()
+        }
+        for position in positions:
+            line = chunk.lines[position]
+            item = self.python_mapper(line, chunk.originals[position])
+            if isinstance(item, Bad):
+                self.quarantine(item)
+                continue
+            self.counts.primary += 1
+            _buffer(buffers, item, self.sha256)
+        for table, columns in buffers.items():
+            if not columns["record_key"]:
+                continue
+            batch = arrow_table(self._schemas[table], columns)
+            self.connection.register("_ms_py", batch)
+            try:
+                self.connection.execute(f"INSERT INTO _ms_stage_{table} SELECT * FROM _ms_py")
+            finally:
+                self.connection.unregister("_ms_py")
+
+    def _insert(self) -> None:
+        for table in TABLES:
+            inserted = self.connection.execute(
+                f"INSERT INTO {table} SELECT * FROM _ms_stage_{table} b WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {table} t WHERE t.record_key = b.record_key) QUALIFY "
+                "row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
+            ).fetchone()
+            if table == "audit_events":
+                self.counts.inserted += int(inserted[0]) if inserted else 0
+            self.connection.execute(f"DELETE FROM _ms_stage_{table}")
+
+
+def _fields_source(extras: tuple[str, ...]) -> str:
+    return f"({fields_sql('_ms_in', extras)})"
+
+
+def _buffer(buffers: dict[str, dict[str, list[object]]], item: Parsed, sha256: str) -> None:
+    """Append a Python-mapped record's rows, stamped with their source, to the buffers."""
+    for row in item.rows:
+        row.values.setdefault("source_sha256", sha256)
+        row.values.setdefault("source_line", item.line)
+        columns = buffers.get(row.table)
+        if columns is None:
+            raise ValueError(f"bulk path got a row for unexpected table {row.table!r}")
+        for name, column in columns.items():
+            column.append(row.values.get(name))
+
+
+def bounded(connection: duckdb.DuckDBPyConnection) -> Callable[[], None]:
+    """Cap DuckDB's memory for a bulk load; returns the function restoring the old limit."""
+    row = connection.execute("SELECT current_setting('memory_limit')").fetchone()
+    previous = str(row[0]) if row else None
+    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+
+    def restore() -> None:
+        if previous:
+            connection.execute(f"SET memory_limit = '{previous}'")
+
+    return restore

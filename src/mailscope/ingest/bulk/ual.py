@@ -1,0 +1,101 @@
+"""Bulk loads of the two high-volume UAL shapes: Management API JSON lines and Purview CSV."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable
+
+import duckdb
+import orjson
+
+from mailscope.ingest.base import Bad, Item, Source
+from mailscope.ingest.bulk.chunks import csv_row_chunks, json_line_chunks
+from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader, PythonMapper, bounded
+from mailscope.ingest.containers import (
+    MAX_RECORD_BYTES,
+    _element,
+    first_json_char,
+    looks_like_json_lines,
+    unwrap,
+)
+from mailscope.ingest.readers.ual.auditdata import field_maps
+
+Quarantine = Callable[[Bad], None]
+
+
+def is_json_lines(source: Source) -> bool:
+    """Whether ``containers.iter_json_records`` would read ``source`` as JSON lines."""
+    if looks_like_json_lines(source.head):
+        return True
+    if first_json_char(source.head) != "{":
+        return False
+    with source.open() as stream:
+        first = stream.readline(MAX_RECORD_BYTES).removeprefix(codecs.BOM_UTF8).strip()
+    try:
+        value = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(value, dict) and unwrap(value) == [value]
+
+
+def load_json_lines(
+    source: Source,
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    source_format: str,
+    record_item: Callable[[int, object], Item],
+    quarantine: Quarantine,
+) -> BulkCounts | None:
+    """Bulk-load a JSON-lines file of AuditData objects; None when the file is not JSON lines."""
+    if not is_json_lines(source):
+        return None
+
+    def python_mapper(line: int, original: object) -> Item:
+        assert isinstance(original, bytes)
+        _, record = _element(line, original)
+        return record if isinstance(record, Bad) else record_item(line, record)
+
+    loader = BulkLoader(
+        connection,
+        sha256=source.sha256,
+        source_format=source_format,
+        fills={},
+        require_plain=True,
+        python_mapper=python_mapper,
+        quarantine=quarantine,
+    )
+    restore = bounded(connection)
+    try:
+        with source.open() as stream:
+            return loader.load(json_line_chunks(stream))
+    finally:
+        restore()
+
+
+def load_search_csv(
+    source: Source,
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    source_format: str,
+    python_mapper: PythonMapper,
+    quarantine: Quarantine,
+) -> BulkCounts:
+    """Bulk-load a Purview / Search-UnifiedAuditLog CSV export (AuditData cells)."""
+    columns: dict[str, list[str]] = field_maps()["search_columns"]
+    extras = tuple(dict.fromkeys(name for names in columns.values() for name in names))
+    fills = {target: tuple(names) for target, names in columns.items()}
+    loader = BulkLoader(
+        connection,
+        sha256=source.sha256,
+        source_format=source_format,
+        fills=fills,
+        require_plain=False,
+        python_mapper=python_mapper,
+        quarantine=quarantine,
+    )
+    restore = bounded(connection)
+    try:
+        with source.open() as stream:
+            return loader.load(csv_row_chunks(stream, extras))
+    finally:
+        restore()
