@@ -28,12 +28,7 @@ def test_scenario_detected_and_lookalikes_quiet(scenario: str, tmp_path: Path) -
     result = score(sim, run)
     assert result.detected, f"{scenario}: no high finding on the actor's entities"
     assert result.recall == 1.0 or scenario == "bec-inbox-rule"
-    ours = [hit for hit in result.distractor_hits if ": sigma:" not in hit]
-    assert ours == []
+    assert result.distractor_hits == ()
     if scenario == "none":
         high = [f.rule_id for f in run.findings if f.severity in ("high", "critical")]
-        assert [rule for rule in high if not rule.startswith("sigma:")] == []
-    sigma = [hit for hit in result.distractor_hits if ": sigma:" in hit]
-    if sigma:
-        # The bundled Sigma rules belong to the Sigma package; reported, not hidden.
-        pytest.xfail(f"bundled Sigma rule(s) fire high on look-alikes: {sigma}")
+        assert high == []

@@ -51,6 +51,16 @@ def test_plain_value_is_case_insensitive_and_escapes_like_characters(tmp_path: P
     ) == ["a"]
 
 
+def test_escape_clause_only_when_the_pattern_escapes(tmp_path: Path) -> None:
+    """Plain LIKE is ~10x faster in DuckDB; a backslash stays a literal character."""
+    plain = rule(tmp_path, "  sel:\n    Operation: 'C:\\Temp*'\n  condition: sel\n")
+    assert "ESCAPE" not in plain.sql
+    assert hits(plain, row("a", operation="c:\\temp\\x"), row("b", operation="C:Temp")) == ["a"]
+    escaped = rule(tmp_path, "  sel:\n    Operation: 'a_b'\n  condition: sel\n")
+    assert "ESCAPE '^'" in escaped.sql
+    assert hits(escaped, row("a", operation="A_B"), row("b", operation="axb")) == ["a"]
+
+
 def test_wildcards_and_string_modifiers(tmp_path: Path) -> None:
     detection = rule(
         tmp_path,

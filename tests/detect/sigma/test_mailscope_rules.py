@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from mailscope.detect.rule import Detection
+from mailscope.detect.rule import Detection, RuleContext
 from mailscope.detect.sigma.loader import bundled_sigma_paths, load_sigma_detections
+from mailscope.ingest.pipeline import ingest
+from mailscope.store.case import open_case
 from tests.detect.sigma.store import run
+from tests.paths import sample
 
 REST = "sigma:480505d6-f650-42ea-86a0-f0fb530597f1"
 SYNC = "sigma:6387b675-1a4a-432e-a660-fe9d76ab4c43"
@@ -28,12 +32,14 @@ def rules() -> dict[str, Detection]:
 def mail_items_accessed(
     key: str, access: str = "Bind", throttled: str = "False", **columns: object
 ) -> dict[str, object]:
-    """An audit_events row as the UAL readers store a MailItemsAccessed record."""
+    """An audit_events row as the UAL readers store a MailItemsAccessed record
+    (OperationProperties copied into ``parameters`` as a JSON object)."""
     properties = [
         {"Name": "MailAccessType", "Value": access},
         {"Name": "IsThrottled", "Value": throttled},
     ]
     row: dict[str, object] = {
+        "parameters": json.dumps({p["Name"]: p["Value"] for p in properties}),
         "record_key": key,
         "time": datetime(2023, 6, 1, 2, 0),
         "operation": "MailItemsAccessed",
@@ -87,7 +93,7 @@ def test_sync_from_unexpected_app(rules: dict[str, Detection]) -> None:
 
 
 def test_sync_falls_back_to_parsed_mail_access(rules: dict[str, Detection]) -> None:
-    hit = mail_items_accessed("a1", client_app_id=UNKNOWN_APP, raw="{}")
+    hit = mail_items_accessed("a1", client_app_id=UNKNOWN_APP, raw="{}", parameters=None)
     access = {"record_key": "m1", "event_key": "a1", "access_type": "Sync"}
     assert len(run(rules[SYNC], {"audit_events": [hit], "mail_access": [access]})) == 1
     bind = {**access, "access_type": "Bind"}
@@ -111,8 +117,53 @@ def test_throttled(rules: dict[str, Detection]) -> None:
     hit = mail_items_accessed("a1", throttled="True")
     found = run(rules[THROTTLED], {"audit_events": [hit, mail_items_accessed("a2")]})
     assert [f.evidence_keys for f in found] == [("a1",)]
-    assert found[0].severity == "high"
+    assert found[0].severity == "medium"  # a heavy legitimate user is throttled too
     assert run(rules[THROTTLED], {"audit_events": [mail_items_accessed("a2")]}) == []
+
+
+def test_parameters_win_over_mail_access_rows(rules: dict[str, Detection]) -> None:
+    """The record's own OperationProperties decide; mail_access is read only without them."""
+    hit = mail_items_accessed("a1", throttled="True")
+    quiet = {"record_key": "m1", "event_key": "a1", "is_throttled": False}
+    assert len(run(rules[THROTTLED], {"audit_events": [hit], "mail_access": [quiet]})) == 1
+    bare = mail_items_accessed("a2", parameters=None)
+    loud = {"record_key": "m2", "event_key": "a2", "is_throttled": True}
+    assert len(run(rules[THROTTLED], {"audit_events": [bare], "mail_access": [loud]})) == 1
+    assert run(rules[THROTTLED], {"audit_events": [bare], "mail_access": [quiet]}) == []
+
+
+def test_rules_read_columns_not_raw_json(rules: dict[str, Detection]) -> None:
+    """The raw record is never scanned, and a lookup is joined only by the rule needing it."""
+    sql = {rule_id: detection.sql for rule_id, detection in rules.items()}
+    assert all("raw" not in text.replace("__raw", "") for text in sql.values()), sql
+    assert "__is_throttled" in sql[THROTTLED] and "__mail_access_type" not in sql[THROTTLED]
+    assert "__mail_access_type" in sql[SYNC] and "JOIN" not in sql[REST]
+
+
+def test_real_mail_items_accessed_records(tmp_path: Path) -> None:
+    """Ingested Management API MailItemsAccessed records: Bind, never throttled."""
+    ingest(tmp_path, [sample("ual/management-api-sekoia.jsonl")])
+    bind = load_sigma_detections([_rule_file(tmp_path, "MailAccessType: Bind")])[0][0]
+    throttled = load_sigma_detections([_rule_file(tmp_path, "IsThrottled: 'True'")])[0][0]
+    connection = open_case(tmp_path)
+    try:
+        ctx = RuleContext(connection, None, None, None)
+        assert sum(int(str(f.details["matches"])) for f in bind.run(ctx)) == 3
+        assert throttled.run(ctx) == []
+    finally:
+        connection.close()
+
+
+def _rule_file(folder: Path, selection: str) -> Path:
+    path = folder / f"rule-{abs(hash(selection))}.yml"
+    path.write_text(
+        "title: t\nid: 11111111-2222-3333-4444-555555555555\n"
+        "logsource: {product: m365, service: audit}\n"
+        f"detection:\n  s:\n    Operation: MailItemsAccessed\n    {selection}\n"
+        "  condition: s\nlevel: low\n",
+        "utf-8",
+    )
+    return path
 
 
 def test_a_file_named_twice_loads_once() -> None:

@@ -33,6 +33,7 @@ from mailscope.detect.sigma.pipeline import RAW_JSON, PipelineSpec
 
 # One JSON key segment: letters, digits, and the punctuation seen in real field names.
 _KEY_SEGMENT = re.compile(r"^[A-Za-z0-9_@\-]+$")
+_ESCAPE_CLAUSE = " ESCAPE '^'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,34 @@ class DuckDBBackend(TextQueryBackend):
         if field_name in self.spec.all_columns:
             return f'"{field_name}"'
         return raw_json_field(field_name)
+
+    def convert_condition_field_eq_val_str(
+        self, cond: ConditionFieldEqualsValueExpression, state: ConversionState
+    ) -> Any:
+        """``ILIKE`` match; the ESCAPE clause only when the pattern escapes something."""
+        converted = super().convert_condition_field_eq_val_str(cond, state)
+        return self._drop_unused_escape(converted, cond, state)
+
+    def convert_condition_field_eq_val_str_case_sensitive(
+        self, cond: ConditionFieldEqualsValueExpression, state: ConversionState
+    ) -> Any:
+        """``LIKE`` match (``|cased``); the ESCAPE clause only when the pattern needs it."""
+        converted = super().convert_condition_field_eq_val_str_case_sensitive(cond, state)
+        return self._drop_unused_escape(converted, cond, state)
+
+    def _drop_unused_escape(
+        self, converted: Any, cond: ConditionFieldEqualsValueExpression, state: ConversionState
+    ) -> Any:
+        """DuckDB runs ``LIKE … ESCAPE`` on a generic path about ten times slower than plain
+        ``LIKE`` (measured over 1 M audit rows); DuckDB has no default escape character, so a
+        pattern without ``^`` means the same without the clause."""
+        if not isinstance(converted, str) or not converted.endswith(_ESCAPE_CLAUSE):
+            return converted
+        if not isinstance(cond.value, SigmaString):
+            return converted
+        if self.escape_char in self.convert_value_str(cond.value, state):
+            return converted
+        return converted[: -len(_ESCAPE_CLAUSE)]
 
     # -- values ---------------------------------------------------------------------------
 

@@ -7,13 +7,14 @@ thousand findings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mailscope.detect.rule import RuleContext
 from mailscope.detect.sigma.backend import ConvertedQuery
-from mailscope.detect.sigma.pipeline import ENTITY_KINDS, RAW_JSON, TableSpec
+from mailscope.detect.sigma.pipeline import ENTITY_KINDS, RAW_JSON, Lookup, TableSpec
 from mailscope.model.finding import Finding, Severity
 
 EVIDENCE_CAP = 5000
@@ -32,10 +33,11 @@ class SigmaMeta:
     details: dict[str, object] = field(default_factory=dict)
 
 
-def finding_sql(query: ConvertedQuery, table: TableSpec) -> str:
+def finding_sql(query: ConvertedQuery, table: TableSpec, lookups: Sequence[Lookup] = ()) -> str:
     """One SQL statement: the Sigma condition over ``table``, grouped per user.
 
-    Parameters: period start and end (either may be NULL), each given twice.
+    ``lookups`` are joined for the derived fields that read them. Parameters: period
+    start and end (either may be NULL).
     """
     time = f'"{table.time_column}"'
     users = table.entities.get("users") or ()
@@ -50,9 +52,10 @@ def finding_sql(query: ConvertedQuery, table: TableSpec) -> str:
             f"(SELECT *, CASE WHEN json_valid(raw) THEN CAST(raw AS JSON) END AS {RAW_JSON} "
             f"FROM {table.name}) AS t"
         )
+    joins = "".join(f"\n  {lookup.join()}" for lookup in lookups)
     return f"""
 WITH matched AS (
-  SELECT t.* FROM {source}
+  SELECT t.* FROM {source}{joins}
   WHERE ({query.where})
     AND (CAST($1 AS TIMESTAMP) IS NULL OR {time} >= CAST($1 AS TIMESTAMP))
     AND (CAST($2 AS TIMESTAMP) IS NULL OR {time} <= CAST($2 AS TIMESTAMP))

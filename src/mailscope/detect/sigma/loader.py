@@ -139,7 +139,7 @@ def _convert(
         reason = f"expected one query, got {len(queries)}"
         return SigmaProblem(str(path), rule_id, title, reason)
     table = spec.tables[queries[0].table]
-    sql = finding_sql(queries[0], table)
+    sql = finding_sql(queries[0], table, spec.lookups_for(queries[0].where))
     failure = checker.check(sql)
     if failure is not None:
         reason = f"converted SQL does not run: {failure}"
@@ -176,6 +176,7 @@ def _detection(
         requires=(query.table,),
         logic=logic,
         source=str(path),
+        sql=sql,
     )
 
 

@@ -9,6 +9,7 @@ the store does not hold fail with their reason (``RuleFailureTransformation``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -30,6 +31,22 @@ RAW_JSON = "__raw_json"
 """Name of the per-row raw JSON value (NULL when ``raw`` is not valid JSON)."""
 
 ENTITY_KINDS = ("mailboxes", "users", "apps", "ips", "sessions", "tokens")
+_LOOKUP_NAME = re.compile(r"^__[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """A relation with at most one row per record, that derived expressions read as
+    ``<name>.<column>``; a query joins it (LEFT JOIN on ``key`` = the row's ``record_key``)
+    only when its condition names it, so rules that do not need it pay nothing."""
+
+    name: str
+    sql: str
+    key: str
+
+    def join(self) -> str:
+        """The ``LEFT JOIN`` clause adding this lookup to a query over ``… AS t``."""
+        return f"LEFT JOIN ({self.sql}) AS {self.name} ON {self.name}.{self.key} = t.record_key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +82,12 @@ class PipelineSpec:
     derived: dict[str, str]
     unsupported: tuple[tuple[dict[str, str], str], ...] = ()
     all_columns: frozenset[str] = field(default=frozenset())
+    lookups: tuple[Lookup, ...] = ()
+
+    def lookups_for(self, where: str) -> tuple[Lookup, ...]:
+        """The lookups a converted condition reads (a needless join is harmless: one row
+        per record at most)."""
+        return tuple(lookup for lookup in self.lookups if f"{lookup.name}." in where)
 
     def processing_pipeline(self) -> ProcessingPipeline:
         """The pySigma pipeline this data describes."""
@@ -141,7 +164,23 @@ def parse_pipeline(text: str, *, location: str) -> PipelineSpec:
         derived=derived,
         unsupported=unsupported,
         all_columns=columns,
+        lookups=_lookups(document.get("lookups") or {}, location),
     )
+
+
+def _lookups(body: Any, location: str) -> tuple[Lookup, ...]:
+    if not isinstance(body, dict):
+        raise RuleError("'lookups' must be a mapping", location=location)
+    found = []
+    for name, entry in sorted(body.items()):
+        if not _LOOKUP_NAME.fullmatch(str(name)):
+            raise RuleError(f"lookup name {name!r} must look like __name", location=location)
+        if not isinstance(entry, dict) or not entry.get("sql"):
+            raise RuleError(f"lookup {name!r} needs 'sql' and 'key'", location=location)
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", str(entry.get("key", ""))):
+            raise RuleError(f"lookup {name!r}: 'key' must be a column name", location=location)
+        found.append(Lookup(str(name), " ".join(str(entry["sql"]).split()), str(entry["key"])))
+    return tuple(found)
 
 
 def _table_spec(name: str, body: Any, derived: dict[str, str], location: str) -> TableSpec:
