@@ -22,7 +22,7 @@ from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
 from mailscope.ingest.registry import all_readers, sniff
 from mailscope.store.case import open_case
-from mailscope.store.writer import BatchWriter
+from mailscope.store.writer import BatchWriter, insert_rows
 
 UNRECOGNISED = "unrecognised"
 REFUSED = "refused"
@@ -132,6 +132,7 @@ class _Session:
         rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
         self.known = {(str(sha), str(path)) for sha, path in rows}
         self.unsettled: list[tuple[FileResult, int]] = []  # (result, primary rows sent)
+        self.unsettled_shas: set[str] = set()
         self.quarantined: list[tuple[object, ...]] = []
         connection.execute("BEGIN TRANSACTION")
 
@@ -156,8 +157,9 @@ class _Session:
             result.records = result.quarantined = 1
             self.unsettled.append((result, 0))
             return result
-        if any(pending.sha256 == found.sha256 for pending, _ in self.unsettled):
+        if found.sha256 in self.unsettled_shas:
             self.settle()  # identical bytes at two paths: keep their counts apart
+        self.unsettled_shas.add(found.sha256)
         self.writer.file_order += 1
         bulk = getattr(reader, "bulk_read", None)
         if bulk is not None:
@@ -246,15 +248,10 @@ class _Session:
             result.parsed = self.writer.inserted.pop(result.sha256, 0)
             result.duplicates = primary - result.parsed
             evidence.append(_evidence_row(result))
-        if evidence:
-            self.connection.executemany(
-                "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", evidence
-            )
-        if self.quarantined:
-            self.connection.executemany(
-                "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", self.quarantined
-            )
+        insert_rows(self.connection, "evidence", evidence)
+        insert_rows(self.connection, "quarantine", self.quarantined)
         self.unsettled.clear()
+        self.unsettled_shas.clear()
         self.quarantined.clear()
         self.connection.execute("COMMIT")
         self.connection.execute("BEGIN TRANSACTION")

@@ -168,3 +168,25 @@ def _coerce(value: object, kind: pa.DataType) -> object:
     except (pa.ArrowTypeError, pa.ArrowInvalid, OverflowError):
         return None
     return value
+
+
+def insert_rows(
+    connection: duckdb.DuckDBPyConnection, table: str, rows: list[tuple[object, ...]]
+) -> None:
+    """Insert plain tuples (in column order) through Arrow: one statement, not one per row."""
+    if not rows:
+        return
+    columns = table_columns(connection, table)
+    schema = pa.schema([(name, _ARROW_TYPES[kind]) for name, kind in columns])
+    batch = pa.Table.from_arrays(
+        [
+            pa.array([row[index] for row in rows], type=schema.field(index).type)
+            for index in range(len(columns))
+        ],
+        schema=schema,
+    )
+    connection.register("_rows", batch)
+    try:
+        connection.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+    finally:
+        connection.unregister("_rows")

@@ -1,8 +1,10 @@
 """Fields of an RFC 5322 message (``.eml``, one ``.mbox`` entry, PST transport headers).
 
-Parsed with the stdlib ``email`` package (``policy.default``). Evidence headers are often
-malformed: every header access falls back to the raw text, and nothing here raises on a
-bad header, charset or part.
+Parsed with the stdlib ``email`` package under ``policy.compat32``, decoding only the
+headers mailscope stores (RFC 2047 words via ``decode_header``): the modern policy parses
+every header into objects and was most of the cost of reading a mailbox export. Evidence
+headers are often malformed: every header access falls back to the raw text, and nothing
+here raises on a bad header, charset or part.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import hashlib
 import re
 from datetime import datetime
 from email import policy
-from email.message import EmailMessage, Message
+from email.header import decode_header, make_header
+from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -23,11 +26,9 @@ _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
 
 
-def parse_message(data: bytes) -> EmailMessage:
+def parse_message(data: bytes) -> Message:
     """The message object of raw message bytes (never raises on malformed input)."""
-    parsed = BytesParser(policy=policy.default).parsebytes(data)
-    assert isinstance(parsed, EmailMessage)  # policy.default builds EmailMessage
-    return parsed
+    return BytesParser(policy=policy.compat32).parsebytes(data)
 
 
 def has_headers(message: Message) -> bool:
@@ -35,7 +36,7 @@ def has_headers(message: Message) -> bool:
     return bool(message.keys())
 
 
-def mime_fields(message: EmailMessage, data: bytes) -> MessageFields:
+def mime_fields(message: Message, data: bytes) -> MessageFields:
     """Normalised fields of a parsed message whose raw bytes are ``data``."""
     return MessageFields(
         message_id=header_message_id(message),
@@ -52,14 +53,21 @@ def mime_fields(message: EmailMessage, data: bytes) -> MessageFields:
 
 def header_text(message: Message, name: str) -> str | None:
     """A header's decoded text (RFC 2047 words decoded); the raw value if decoding fails."""
-    try:
-        value = message.get(name)
-        return text(str(value)) if value is not None else None
-    except Exception:  # malformed header: the email package raises many kinds of error
-        for key, raw in message.raw_items():
-            if key.lower() == name.lower():
-                return text(str(raw))
+    value = message.get(name)
+    if value is None:
         return None
+    return text(decode_words(str(value)))
+
+
+def decode_words(raw: str) -> str:
+    """RFC 2047 encoded words decoded, folding whitespace collapsed; raw text on failure."""
+    unfolded = " ".join(raw.split())
+    if "=?" not in unfolded:
+        return unfolded
+    try:
+        return str(make_header(decode_header(unfolded)))
+    except Exception:  # malformed encoded words or unknown charsets: keep the raw text
+        return unfolded
 
 
 def header_message_id(message: Message) -> str | None:
@@ -109,7 +117,7 @@ def addresses_of(values: list[str]) -> list[str]:
     return [address.lower() if "@" in address else address for _, address in pairs if address]
 
 
-def attachment_names(message: EmailMessage) -> str | None:
+def attachment_names(message: Message) -> str | None:
     """``; ``-joined file names of the attachments, in message order."""
     names: list[str] = []
     for part in message.walk():
@@ -119,11 +127,11 @@ def attachment_names(message: EmailMessage) -> str | None:
         except Exception:  # malformed Content-Disposition parameters
             continue
         if name and (disposition == "attachment" or part.get_content_maintype() != "text"):
-            names.append(str(name).strip())
+            names.append(decode_words(str(name)).strip())
     return "; ".join(names) if names else None
 
 
-def body_text(message: EmailMessage) -> str | None:
+def body_text(message: Message) -> str | None:
     """Text of the text/plain parts, or of the text/html parts converted to text."""
     plain: list[str] = []
     html: list[str] = []
