@@ -16,34 +16,47 @@ VOLUME_FACTOR = 3
 MIN_DAILY_ITEMS = 200
 
 _APP = "coalesce(nullif(app_id, ''), nullif(client_app_id, ''))"
-_SQL = f"""
-WITH acc AS (
+# Mail access with its app, learning flag and day. Inlined as a subquery at each use rather
+# than a CTE: DuckDB materialises a CTE used several times, and copying every mail_access
+# row cost more than the rule's own work; inlined, each use reads only its columns.
+_ACC = f"""(
     SELECT {_APP} AS app, a.*, a.time < w.baseline_until AS learning,
         CAST(a.time AS DATE) AS day
     FROM mail_access a CROSS JOIN detect_window w
     WHERE {_APP} IS NOT NULL
-),
-known AS (SELECT DISTINCT app, mailbox_upn FROM acc WHERE learning),
-base_days AS (
+)"""
+_SQL = f"""
+WITH base_days AS (
     SELECT app, day, count(DISTINCT coalesce(message_id, folder_path)) AS items
-    FROM acc WHERE learning GROUP BY app, day
+    FROM {_ACC} acc WHERE learning GROUP BY app, day
 ),
 norm AS (SELECT app, max(items) AS max_daily FROM base_days GROUP BY app),
-later_days AS (
-    SELECT app, day, count(DISTINCT coalesce(message_id, folder_path)) AS items
-    FROM acc WHERE NOT learning GROUP BY app, day
+-- A day's record count bounds its distinct items from above, so only the days with enough
+-- records need their items counted (distinct counts over every later day cost the most).
+busy_days AS (
+    SELECT a.app, a.day, max(n.max_daily) AS max_daily
+    FROM {_ACC} a JOIN norm n ON a.app = n.app
+    WHERE NOT a.learning GROUP BY a.app, a.day
+    HAVING count(*) > {VOLUME_FACTOR} * max(n.max_daily) AND count(*) >= {MIN_DAILY_ITEMS}
+),
+spike_days AS (
+    SELECT app, day, items, max_daily FROM (
+        SELECT a.app, a.day, max(b.max_daily) AS max_daily,
+            count(DISTINCT coalesce(a.message_id, a.folder_path)) AS items
+        FROM {_ACC} a JOIN busy_days b ON a.app = b.app AND a.day = b.day
+        WHERE NOT a.learning GROUP BY a.app, a.day
+    ) counted
+    WHERE items > {VOLUME_FACTOR} * max_daily AND items >= {MIN_DAILY_ITEMS}
 ),
 spikes AS (
-    SELECT l.app, max(l.items) AS peak, max(n.max_daily) AS max_daily
-    FROM later_days l JOIN norm n ON l.app = n.app
-    WHERE l.items > {VOLUME_FACTOR} * n.max_daily AND l.items >= {MIN_DAILY_ITEMS}
-    GROUP BY l.app
+    SELECT app, max(items) AS peak, max(max_daily) AS max_daily FROM spike_days GROUP BY app
 ),
+known AS (SELECT DISTINCT app, mailbox_upn FROM {_ACC} acc WHERE learning),
 reach AS (
-    SELECT a.* FROM acc a
+    SELECT a.* FROM {_ACC} a
+    ANTI JOIN known k ON k.app = a.app AND k.mailbox_upn = a.mailbox_upn
     WHERE NOT a.learning AND lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn)
       AND a.app IN (SELECT app FROM norm)
-      AND NOT EXISTS (SELECT 1 FROM known k WHERE k.app = a.app AND k.mailbox_upn = a.mailbox_upn)
 ),
 reach_apps AS (
     SELECT app, count(DISTINCT mailbox_upn) AS new_mailboxes FROM reach GROUP BY app
@@ -55,12 +68,11 @@ flagged AS (
     FROM reach_apps r FULL OUTER JOIN spikes s ON r.app = s.app
 ),
 rows AS (
-    SELECT f.*, a.* EXCLUDE (app) FROM flagged f JOIN acc a ON a.app = f.app
+    SELECT f.*, a.* EXCLUDE (app) FROM flagged f JOIN {_ACC} a ON a.app = f.app
+    LEFT JOIN spike_days sd ON sd.app = a.app AND sd.day = a.day
     WHERE NOT a.learning AND (
-        EXISTS (SELECT 1 FROM reach r WHERE r.record_key = a.record_key)
-        OR (f.peak > 0 AND a.day IN (SELECT day FROM later_days d
-            WHERE d.app = f.app AND d.items > {VOLUME_FACTOR} * f.max_daily
-              AND d.items >= {MIN_DAILY_ITEMS})))
+        a.record_key IN (SELECT record_key FROM reach)
+        OR (f.peak > 0 AND sd.day IS NOT NULL))
 )
 SELECT app,
     max(new_mailboxes) AS new_mailboxes, max(peak) AS peak, max(max_daily) AS max_daily,

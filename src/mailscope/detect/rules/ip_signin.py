@@ -21,13 +21,14 @@ app_tokens AS (
     SELECT DISTINCT unique_token_id AS id FROM signins
     WHERE kind IN ('service_principal', 'managed_identity') AND unique_token_id <> ''
 ),
+-- Anti-joins, not correlated NOT EXISTS: DuckDB decorrelates those by copying every
+-- mail_access row first, which cost more than the rest of the rule.
 reads AS (
     SELECT a.* FROM mail_access a CROSS JOIN coverage c
+    ANTI JOIN app_tokens t ON t.id = a.unique_token_id
+    ANTI JOIN signed_in s ON s.upn = lower(a.user_id) AND s.ip = a.client_ip
     WHERE a.time >= c.logs_start AND a.client_ip <> '' AND a.user_id LIKE '%@%'
       AND lower(a.user_id) IN (SELECT upn FROM users)
-      AND NOT EXISTS (SELECT 1 FROM app_tokens t WHERE t.id = a.unique_token_id)
-      AND NOT EXISTS (SELECT 1 FROM signed_in s
-                      WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip)
 )
 SELECT lower(user_id) AS user_name, client_ip AS ip,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,

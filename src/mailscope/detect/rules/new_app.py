@@ -17,9 +17,14 @@ from mailscope.detect.rule import RuleTest, sql_detection
 _FIRST_PARTY = sql_list(list(first_party_apps()))
 _APP = "coalesce(nullif(app_id, ''), nullif(client_app_id, ''))"
 
+# Each CTE below is referenced once, or is small: DuckDB materialises a CTE used twice,
+# and copying every mail_access row that way cost more than the rule itself.
 _TENANT_SQL = f"""
-WITH acc AS (SELECT {_APP} AS app, * FROM mail_access),
-first_use AS (SELECT app, min(time) AS first_time FROM acc WHERE app IS NOT NULL GROUP BY app),
+WITH first_use AS (
+    SELECT app, min(time) AS first_time
+    FROM (SELECT {_APP} AS app, time FROM mail_access) u
+    WHERE app IS NOT NULL GROUP BY app
+),
 fresh AS (
     SELECT f.app, f.first_time, w.period_start FROM first_use f CROSS JOIN detect_window w
     WHERE f.first_time >= least(w.baseline_until, w.period_start + INTERVAL '1' DAY)
@@ -43,24 +48,25 @@ SELECT
     CASE WHEN count(DISTINCT a.mailbox_upn) >= 2
               OR count(*) FILTER (WHERE lower(a.user_id) <> lower(a.mailbox_upn)) > 0
          THEN 'high' ELSE 'medium' END AS severity
-FROM acc a JOIN fresh f ON a.app = f.app
+FROM (SELECT {_APP} AS app, * FROM mail_access) a JOIN fresh f ON a.app = f.app
 GROUP BY a.app
 ORDER BY a.app
 """
 
 _USER_SQL = f"""
-WITH acc AS (SELECT {_APP} AS app, * FROM mail_access),
-learned AS (
-    SELECT DISTINCT a.app, a.mailbox_upn FROM acc a CROSS JOIN detect_window w
+WITH learned AS (
+    SELECT DISTINCT a.app, a.mailbox_upn
+    FROM (SELECT {_APP} AS app, mailbox_upn, time FROM mail_access) a
+    CROSS JOIN detect_window w
     WHERE a.time < w.baseline_until AND a.app IS NOT NULL
 ),
-tenant_apps AS (SELECT DISTINCT app FROM learned),
 fresh AS (
-    SELECT a.* FROM acc a CROSS JOIN detect_window w
+    SELECT a.* FROM (SELECT {_APP} AS app, * FROM mail_access) a
+    CROSS JOIN detect_window w
+    ANTI JOIN learned l ON l.app = a.app AND l.mailbox_upn = a.mailbox_upn
     WHERE a.time >= w.baseline_until
-      AND a.app IN (SELECT app FROM tenant_apps)
+      AND a.app IN (SELECT app FROM learned)
       AND a.app NOT IN {_FIRST_PARTY}
-      AND NOT EXISTS (SELECT 1 FROM learned l WHERE l.app = a.app AND l.mailbox_upn = a.mailbox_upn)
 )
 SELECT
     app, mailbox_upn AS mailbox,
