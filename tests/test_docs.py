@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer.main
 
 from mailscope.cli.main import app
@@ -13,8 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
 
 
-def _command_paths(command: click.Command, prefix: str = "") -> list[str]:
-    if isinstance(command, click.Group):
+def _command_paths(command: object, prefix: str = "") -> list[str]:
+    # Typer ships its own click; walk groups by their ``commands`` mapping.
+    if hasattr(command, "commands"):
         paths: list[str] = []
         for name, sub in sorted(command.commands.items()):
             paths.extend(_command_paths(sub, f"{prefix} {name}".strip()))
