@@ -6,7 +6,7 @@ and prints records/s, MB/s and the child's peak RSS, next to a bare ``orjson.loa
 over the same file. Targets on a 2-core machine: JSON lines >= 100 K records/s, Purview CSV
 >= 50 K records/s, peak RSS <= 1.5 GiB.
 
-    .venv/bin/python bench/ingest.py --records 1000000
+    .venv/bin/python bench/ingest.py --records 1000000 [--path record|bulk|both]
 """
 
 from __future__ import annotations
@@ -168,22 +168,24 @@ def write_files(count: int, folder: Path) -> tuple[Path, Path]:
     return lines_path, csv_path
 
 
-def _ingest_child(path: str, case: str, results: multiprocessing.Queue[tuple[float, int]]) -> None:
+def _ingest_child(
+    path: str, case: str, bulk: bool, results: multiprocessing.Queue[tuple[float, int]]
+) -> None:
     from mailscope.ingest.pipeline import ingest
 
     clock = time.perf_counter()
-    run = ingest(Path(case), [Path(path)])
+    run = ingest(Path(case), [Path(path)], bulk=bulk)
     elapsed = time.perf_counter() - clock
     assert run.quarantined == 0, "synthetic records must not be quarantined"
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     results.put((elapsed, peak_kib * 1024))
 
 
-def measure_ingest(path: Path, case: Path) -> tuple[float, int]:
+def measure_ingest(path: Path, case: Path, bulk: bool) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of ingesting ``path`` in a fresh spawned process."""
     context = multiprocessing.get_context("spawn")
     results: multiprocessing.Queue[tuple[float, int]] = context.Queue()
-    child = context.Process(target=_ingest_child, args=(str(path), str(case), results))
+    child = context.Process(target=_ingest_child, args=(str(path), str(case), bulk, results))
     child.start()
     elapsed, peak = results.get()
     child.join()
@@ -210,6 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write files and cases here (kept)")
+    parser.add_argument(
+        "--path",
+        choices=("record", "bulk", "both"),
+        default="both",
+        help="ingest record by record (the default pipeline), through the bulk SQL path, or both",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
@@ -219,20 +227,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.records:,} records in {time.perf_counter() - clock:.1f} s")
         targets = {"ual.jsonl": 100_000, "ual-purview.csv": 50_000}
         ok = True
+        modes = {"record": (False,), "bulk": (True,), "both": (False, True)}[args.path]
         for path in files:
             size = path.stat().st_size
             floor = bare_loads(path, path.suffix == ".csv")
-            elapsed, peak = measure_ingest(path, folder / f"case-{path.stem}")
-            rate = args.records / elapsed
-            met = rate >= targets[path.name] and peak <= 1.5 * GIB
-            ok = ok and met
-            print(
-                f"{path.name:16} {size / 1e6:8.1f} MB  ingest {elapsed:7.1f} s "
-                f"{rate:>10,.0f} rec/s {size / 1e6 / elapsed:7.1f} MB/s  peak RSS "
-                f"{peak / 2**20:7.0f} MiB  | bare orjson {args.records / floor:>10,.0f} rec/s "
-                f"{size / 1e6 / floor:7.1f} MB/s  target {targets[path.name]:,} rec/s: "
-                f"{'met' if met else 'NOT met'}"
-            )
+            for bulk in modes:
+                label = "bulk" if bulk else "record"
+                case = folder / f"case-{path.stem}-{label}"
+                elapsed, peak = measure_ingest(path, case, bulk)
+                rate = args.records / elapsed
+                met = rate >= targets[path.name] and peak <= 1.5 * GIB
+                ok = ok and met
+                print(
+                    f"{path.name:16} {label:6} {size / 1e6:8.1f} MB  ingest {elapsed:7.1f} s "
+                    f"{rate:>10,.0f} rec/s {size / 1e6 / elapsed:7.1f} MB/s  peak RSS "
+                    f"{peak / 2**20:7.0f} MiB  | bare orjson {args.records / floor:>10,.0f} rec/s "
+                    f"{size / 1e6 / floor:7.1f} MB/s  target {targets[path.name]:,} rec/s: "
+                    f"{'met' if met else 'NOT met'}"
+                )
     return 0 if ok else 1
 
 

@@ -57,7 +57,7 @@ def _counts(result: FileResult) -> tuple[object, ...]:
 
 def run(case: Path, paths: list[Path], *, bulk: bool) -> Outcome:
     """Ingest ``paths`` into ``case`` and read back every evidence row, sorted."""
-    run = ingest(case, paths, readers=None if bulk else python_readers())
+    run = ingest(case, paths, readers=None if bulk else python_readers(), bulk=bulk)
     store = open_case(case, read_only=True)
     try:
         tables = {}

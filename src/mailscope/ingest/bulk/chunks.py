@@ -16,7 +16,7 @@ from typing import BinaryIO
 from mailscope.ingest.base import Bad
 from mailscope.ingest.containers import MAX_RECORD_BYTES, _preview, iter_csv_rows
 
-CHUNK_RECORDS = 100_000
+CHUNK_RECORDS = 50_000
 
 
 @dataclass

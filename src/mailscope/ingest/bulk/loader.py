@@ -20,13 +20,12 @@ from mailscope.ingest.bulk.mapping import (
     ITEMS_SQL,
     fields_sql,
     macros_sql,
-    mapped_sql,
-    values_sql,
+    rows_sql,
 )
 from mailscope.store.writer import arrow_schema, arrow_table
 
 TABLES = ("audit_events", "mail_access")
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "640MB"
 # Python mapping of one record the SQL did not map: (line, original record) -> item.
 PythonMapper = Callable[[int, object], Item]
 
@@ -40,12 +39,12 @@ SELECT r.record_key || '#' || i.row_index AS record_key, r.record_key AS event_k
     $sha AS source_sha256, r.line AS source_line
 FROM _ms_rows r JOIN _ms_items i USING (line) WHERE r.fast
 """
-_EVENT_COLUMNS = (
-    "record_key, id, time, workload, record_type, operation, user_id, user_type, client_ip, "
-    "app_id, client_app_id, session_id, aad_session_id, unique_token_id, token_issued_at, "
-    "client_info, user_agent, logon_type, mailbox_upn, mailbox_guid, result, object_id, "
-    "organization_id, parameters, raw"
+_EVENT_NAMES = (
+    "record_key id time workload record_type operation user_id user_type client_ip app_id "
+    "client_app_id session_id aad_session_id unique_token_id token_issued_at client_info "
+    "user_agent logon_type mailbox_upn mailbox_guid result object_id organization_id parameters"
 )
+_EVENT_COLUMNS = ", ".join(f"r.{name}" for name in _EVENT_NAMES.split(" "))
 
 
 @dataclass
@@ -98,7 +97,7 @@ class BulkLoader:
         for table in TABLES:
             self.connection.execute(f"DROP TABLE IF EXISTS _ms_stage_{table}")
         self.connection.execute("DROP TABLE IF EXISTS _ms_rows")
-        self.connection.execute("DROP TABLE IF EXISTS _ms_values")
+        self.connection.execute("DROP TABLE IF EXISTS _ms_fields")
         self.connection.execute("DROP TABLE IF EXISTS _ms_items")
         return self.counts
 
@@ -113,11 +112,10 @@ class BulkLoader:
             columns[name] = pa.array(values, type=pa.string())
         self.connection.register("_ms_in", pa.table(columns))
         try:
-            extras = tuple(chunk.extras)
-            staged = values_sql(_fields_source(extras), self._fills)
-            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_values AS {staged}")
-            query = mapped_sql("_ms_values", self._require_plain)
-            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_rows AS {query}")
+            fields = fields_sql("_ms_in", self._fills)
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_fields AS {fields}")
+            rows = rows_sql("_ms_fields", tuple(self._fills), self._require_plain)
+            self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_rows AS {rows}")
             self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_items AS {ITEMS_SQL}")
             self.connection.execute(
                 "UPDATE _ms_rows SET fast = false WHERE line IN "
@@ -127,17 +125,17 @@ class BulkLoader:
                 "SELECT i.pos FROM _ms_in i WHERE NOT EXISTS "
                 "(SELECT 1 FROM _ms_rows r WHERE r.line = i.line AND r.fast) ORDER BY i.pos"
             ).fetchall()
+            self._stage_fast()
         finally:
             self.connection.unregister("_ms_in")
-        self._stage_fast()
         self._stage_python(chunk, [int(row[0]) for row in slow])
         self._insert()
 
     def _stage_fast(self) -> None:
         fast = self.connection.execute(
-            f"INSERT INTO _ms_stage_audit_events BY NAME SELECT {_EVENT_COLUMNS}, "
-            "$fmt AS source_format, $sha AS source_sha256, line AS source_line "
-            "FROM _ms_rows WHERE fast",
+            f"INSERT INTO _ms_stage_audit_events BY NAME SELECT {_EVENT_COLUMNS}, i.doc AS raw, "
+            "$fmt AS source_format, $sha AS source_sha256, r.line AS source_line "
+            "FROM _ms_rows r JOIN _ms_in i USING (line) WHERE r.fast",
             {"fmt": self.source_format, "sha": self.sha256},
         ).fetchone()
         count = int(fast[0]) if fast else 0
@@ -169,18 +167,23 @@ class BulkLoader:
 
     def _insert(self) -> None:
         for table in TABLES:
+            stage = f"_ms_stage_{table}"
+            repeats = self.connection.execute(
+                f"SELECT count(*) - count(DISTINCT record_key) FROM {stage}"
+            ).fetchone()
+            # The earliest line of a key repeated within the chunk wins (as in BatchWriter).
+            first_only = (
+                " QUALIFY row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
+                if repeats and repeats[0]
+                else ""
+            )
             inserted = self.connection.execute(
-                f"INSERT INTO {table} SELECT * FROM _ms_stage_{table} b WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {table} t WHERE t.record_key = b.record_key) QUALIFY "
-                "row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
+                f"INSERT INTO {table} SELECT * FROM {stage} b WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {table} t WHERE t.record_key = b.record_key){first_only}"
             ).fetchone()
             if table == "audit_events":
                 self.counts.inserted += int(inserted[0]) if inserted else 0
-            self.connection.execute(f"DELETE FROM _ms_stage_{table}")
-
-
-def _fields_source(extras: tuple[str, ...]) -> str:
-    return f"({fields_sql('_ms_in', extras)})"
+            self.connection.execute(f"DELETE FROM {stage}")
 
 
 def _buffer(buffers: dict[str, dict[str, list[object]]], item: Parsed, sha256: str) -> None:

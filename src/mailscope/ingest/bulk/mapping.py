@@ -104,22 +104,42 @@ def macros_sql() -> str:
     return text.replace("{WS}", PY_WHITESPACE).replace("{ROOTS}", f"MAP {{{roots}}}")
 
 
-def fields_sql(source: str, extra_columns: tuple[str, ...]) -> str:
-    """Every field of every record of ``source`` (columns ``line``, ``doc``) in one parse."""
+def fields_sql(source: str, fills: dict[str, tuple[str, ...]]) -> str:
+    """Per record of ``source`` (``line``, ``doc``, CSV columns): every field in one parse.
+
+    Columns: ``f`` (the fields' JSON texts, NULL when the document is not one the SQL reads
+    exactly), ``fill_<field>`` (CSV exports fill blank fields from their own columns) and the
+    decoded name-value lists ``nv_<field>`` (NULL when an entry has a shape left to Python).
+    """
     paths = ", ".join(f"'{path}'" for _, path in FIELDS)
-    extras = "".join(f', "{name}"' for name in extra_columns)
-    return (
-        f"SELECT line, doc{extras}, CASE WHEN left(doc, 1) = '{{' AND json_valid(doc) "
+    extras = "".join(f', "{name}"' for names in fills.values() for name in names)
+    plain = (
+        f"SELECT line, doc{extras} FROM {source} WHERE left(doc, 1) = '{{' AND json_valid(doc) "
         f"AND NOT regexp_matches(doc, '{HAZARDS}') AND json(doc) = doc "
-        "AND len(json_keys(doc)) = len(list_distinct(json_keys(doc))) "
-        f"THEN json_extract(doc, [{paths}]) END AS f FROM {source}"
+        "AND len(json_keys(doc)) = len(list_distinct(json_keys(doc)))"
+    )
+    parsed = (
+        f"SELECT line{extras}, json_extract(doc, [{paths}]) AS f, "
+        f"json_extract_string(doc, [{paths}]) AS es, json_type(doc, [{paths}]) AS ty "
+        f"FROM ({plain})"
+    )
+    filled = "".join(f", {_filled(alias, names)} AS fill_{alias}" for alias, names in fills.items())
+    lists = "".join(f", ms_nv(f[{_INDEX[a]}]) AS nv_{a}" for a in NAME_VALUE_FIELDS)
+    textual = ", ".join(str(_INDEX[a]) for a in TEXT_FIELDS if a not in fills)
+    singles = "".join(f", f[{_INDEX[a]}] AS j_{a}" for a, _ in FIELDS if a not in fills)
+    texts = "".join(f", es[{_INDEX[a]}] AS e_{a}" for a in TEXT_FIELDS if a not in fills)
+    return (
+        f"SELECT line{singles}{texts}{filled}{lists}, "
+        f"NOT list_has_any(list_select(ty, [{textual}]), "
+        "['BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN', 'OBJECT', 'ARRAY']) AS textual_ok "
+        f"FROM ({parsed}) WHERE f IS NOT NULL"
     )
 
 
-def _field(alias: str, fills: dict[str, tuple[str, ...]]) -> str:
-    """A field's JSON text; CSV exports fill a blank field from their own columns."""
+def _filled(alias: str, columns: tuple[str, ...]) -> str:
+    """A field's JSON text, or the first non-blank of the export's ``columns`` when blank."""
     value = f"f[{_INDEX[alias]}]"
-    for column in fills.get(alias, ()):
+    for column in columns:
         value = (
             f'CASE WHEN ms_jblank({value}) AND NOT ms_blank("{column}") '
             f'THEN to_json("{column}") ELSE {value} END'
@@ -127,110 +147,118 @@ def _field(alias: str, fills: dict[str, tuple[str, ...]]) -> str:
     return value
 
 
-def _pick(*aliases: str) -> str:
-    """``pick(data, *names)`` on textual fields: the first non-blank string, else NULL."""
-    whens = " ".join(f"WHEN NOT ms_blank(s_{a}) THEN s_{a}" for a in aliases)
-    return f"CASE {whens} END"
+class _Exprs:
+    """SQL for the fields of a ``fields_sql`` row: ``j`` JSON text, ``s`` string value."""
+
+    def __init__(self, filled: tuple[str, ...]):
+        self.filled = filled
+
+    def j(self, alias: str) -> str:
+        return f"fill_{alias}" if alias in self.filled else f"j_{alias}"
+
+    def s(self, alias: str) -> str:
+        return f"ms_str({self.j(alias)})"
+
+    def k(self, alias: str) -> str:
+        return f"ms_kind({self.j(alias)})"
+
+    def pick(self, *aliases: str) -> str:
+        """``text(pick(data, *names))`` on textual fields: the first non-blank, stripped."""
+        return f"coalesce({', '.join(self.text(a) for a in aliases)})"
+
+    def first_json(self, *aliases: str) -> str:
+        whens = " ".join(f"WHEN NOT ms_jblank({self.j(a)}) THEN {self.j(a)}" for a in aliases)
+        return f"CASE {whens} END"
+
+    def text(self, alias: str) -> str:
+        if alias in self.filled:
+            return f"ms_text({self.s(alias)})"
+        return f"ms_text(e_{alias})"
 
 
-def _first_json(*aliases: str) -> str:
-    whens = " ".join(f"WHEN NOT ms_jblank(j_{a}) THEN j_{a}" for a in aliases)
-    return f"CASE {whens} END"
-
-
-def values_sql(fields: str, fills: dict[str, tuple[str, ...]]) -> str:
-    """Per record: each field's JSON text, string value and decoded name-value lists."""
-    columns = ", ".join(f"{_field(alias, fills)} AS j_{alias}" for alias, _ in FIELDS)
-    strings = ", ".join(f"ms_str(j_{alias}) AS s_{alias}" for alias in TEXT_FIELDS)
-    lists = ", ".join(f"ms_nv(j_{a}) AS nv_{a}" for a in NAME_VALUE_FIELDS)
-    return f"""
-WITH v AS (SELECT line, doc, {columns} FROM {fields} WHERE f IS NOT NULL),
-w AS (SELECT *, {strings}, {lists} FROM v)
-SELECT *,
-    {_pick("CreationTime", "CreationDate")} AS time_src,
-    {_pick(*IP_FIELDS)} AS ip_src,
-    {_first_json("LogonType", "InternalLogonType")} AS j_logon,
-    ms_nv_get(nv_DeviceProperties, 'SessionId') AS dev_session,
-    ms_nv_get(nv_ExtendedProperties, 'UserAgent') AS ext_agent,
-    ms_nv_get(nv_OperationProperties, 'MailAccessType') AS op_access,
-    CASE WHEN ms_nv_has(nv_OperationProperties, 'IsThrottled')
-         THEN ms_nv_get(nv_OperationProperties, 'IsThrottled') ELSE j_IsThrottled END
-        AS j_throttled,
-    TRY_CAST(ms_int(j_RecordType) AS INTEGER) AS record_type,
-    ms_text(s_Operation) AS operation
-FROM w"""
-
-
-def mapped_sql(values: str, require_plain: bool) -> str:
-    """Per record: ``fast``, the ``audit_events`` values and the ``mail_access`` item list."""
+def rows_sql(fields: str, filled: tuple[str, ...], require_plain: bool) -> str:
+    """Per record: ``fast``, the ``audit_events`` values (raw apart) and what mail_access needs."""
+    e = _Exprs(filled)
     gate = " AND ".join(
         [
-            "regexp_full_match(s_Id, '" + GUID + "')",
-            "s_Operation <> '' AND ms_ascii(s_Operation)",
-            *(f"ms_textual(j_{a})" for a in TEXT_FIELDS),
-            *(f"ms_int_ok(j_{a}, 9)" for a in INT_FIELDS),
+            f"regexp_full_match({e.s('Id')}, '{GUID}')",
+            f"{e.s('Operation')} <> '' AND ms_ascii({e.s('Operation')})",
+            "textual_ok",
+            *(f"{e.k(a)} IN ('n', 's')" for a in filled if a in TEXT_FIELDS),
+            *(f"ms_int_ok({e.j(a)}, 9)" for a in INT_FIELDS),
             *(f"nv_{a} IS NOT NULL" for a in NAME_VALUE_FIELDS),
-            "ms_kind(j_Context) IN ('n', 'o')",
-            "(ms_kind(j_Context) = 'n' OR len(json_keys(j_Context)) = "
-            "len(list_distinct(json_keys(j_Context))))",
-            "ms_time_ok(ms_text(time_src)) AND ms_time_ok(ms_text(s_CtxIssuedAtTime))",
-            "ms_ip_ok(ms_text(ip_src))",
-            "(s_UserId IS NULL OR ms_ascii(s_UserId))",
-            "(s_MailboxOwnerUPN IS NULL OR ms_ascii(s_MailboxOwnerUPN))",
+            f"ms_kind({e.j('Context')}) IN ('n', 'o')",
+            f"(ms_kind({e.j('Context')}) = 'n' OR len(json_keys({e.j('Context')})) = "
+            f"len(list_distinct(json_keys({e.j('Context')}))))",
+            "ms_time_ok(time_src)",
+            f"ms_time_ok({e.text('CtxIssuedAtTime')})",
+            "ms_ip_ok(ip_src)",
+            f"coalesce(ms_ascii({e.s('UserId')}), true)",
+            f"coalesce(ms_ascii({e.s('MailboxOwnerUPN')}), true)",
             "ms_textual(dev_session) AND ms_textual(ext_agent)",
             "(NOT is_mia OR mia_ok)",
-            *(["j_AuditData IS NULL"] if require_plain else []),
+            *([f"{e.j('AuditData')} IS NULL"] if require_plain else []),
         ]
     )
+    folders, item = e.j("Folders"), e.j("Item")
     return f"""
-WITH y AS (SELECT *,
-        record_type IS NOT DISTINCT FROM 50 OR operation IS NOT DISTINCT FROM 'MailItemsAccessed'
-            AS is_mia
-      FROM {values}),
-z AS (SELECT *,
+WITH a AS (SELECT *,
+        {e.pick("CreationTime", "CreationDate")} AS time_src,
+        {e.pick(*IP_FIELDS)} AS ip_src,
+        ms_nv_get(nv_DeviceProperties, 'SessionId') AS dev_session,
+        ms_nv_get(nv_ExtendedProperties, 'UserAgent') AS ext_agent,
+        ms_nv_get(nv_OperationProperties, 'MailAccessType') AS op_access,
+        CASE WHEN ms_nv_has(nv_OperationProperties, 'IsThrottled')
+             THEN ms_nv_get(nv_OperationProperties, 'IsThrottled') ELSE {e.j("IsThrottled")} END
+            AS j_throttled,
+        TRY_CAST(ms_int({e.j("RecordType")}) AS INTEGER) AS record_type,
+        {e.text("Operation")} AS operation
+      FROM {fields}),
+b AS (SELECT *,
+        coalesce(record_type = 50, false) OR coalesce(operation = 'MailItemsAccessed', false)
+            AS is_mia,
         CASE WHEN ms_kind(op_access) = 's' AND ms_str(op_access) <> ''
-             THEN ms_text(ms_str(op_access)) ELSE ms_text(s_MailAccessType) END AS access_type,
-        CASE WHEN ms_kind(j_Folders) = 'a' AND json_array_length(j_Folders) > 0 THEN true
-             WHEN ms_kind(j_Folders) IN ('n', 'a') THEN ms_kind(j_Item) = 'n'
-             ELSE false END AS folders_ok
-      FROM y),
-m AS (SELECT *,
-        ms_textual(op_access) AND ms_bool_ok(j_throttled) AND folders_ok
-            AND (access_type IS NULL OR ms_ascii(access_type)) AS mia_ok
-      FROM z)
+             THEN ms_text(ms_str(op_access)) ELSE {e.text("MailAccessType")} END AS access_type
+      FROM a),
+c AS (SELECT *,
+        ms_textual(op_access) AND ms_bool_ok(j_throttled)
+            AND coalesce(ms_ascii(access_type), true)
+            AND CASE WHEN ms_kind({folders}) = 'a' AND json_array_length({folders}) > 0 THEN true
+                     WHEN ms_kind({folders}) IN ('n', 'a') THEN ms_kind({item}) = 'n'
+                     ELSE false END AS mia_ok
+      FROM b)
 SELECT line, coalesce({gate}, false) AS fast,
-    lower(s_Id) || '|' || lower(ms_strip(s_Operation)) AS record_key,
-    ms_text(coalesce(s_Id, s_id_)) AS id,
-    ms_time(ms_text(time_src)) AS time,
-    ms_text(s_Workload) AS workload,
+    lower({e.s("Id")}) || '|' || lower(ms_strip({e.s("Operation")})) AS record_key,
+    {e.pick("Id", "id_")} AS id,
+    ms_time(time_src) AS time,
+    {e.text("Workload")} AS workload,
     record_type,
     operation,
-    lower(ms_text(s_UserId)) AS user_id,
-    TRY_CAST(ms_int(j_UserType) AS INTEGER) AS user_type,
-    ms_ip(ms_text(ip_src)) AS client_ip,
-    coalesce(ms_text(s_AppId), ms_text(s_ApplicationId)) AS app_id,
-    coalesce(ms_text(s_ClientAppId), ms_text(s_CtxClientAppId)) AS client_app_id,
-    coalesce(ms_text(s_SessionId), ms_text(ms_str(dev_session))) AS session_id,
-    ms_text(s_CtxAADSessionId) AS aad_session_id,
-    ms_text(s_CtxUniqueTokenId) AS unique_token_id,
-    ms_time(ms_text(s_CtxIssuedAtTime)) AS token_issued_at,
-    ms_text(s_ClientInfoString) AS client_info,
-    coalesce(ms_text(s_UserAgent), ms_text(ms_str(ext_agent))) AS user_agent,
-    TRY_CAST(ms_int(j_logon) AS INTEGER) AS logon_type,
-    lower(ms_text(s_MailboxOwnerUPN)) AS mailbox_upn,
-    ms_text(s_MailboxGuid) AS mailbox_guid,
-    ms_text(s_ResultStatus) AS result,
-    ms_text(s_ObjectId) AS object_id,
-    ms_text(s_OrganizationId) AS organization_id,
+    lower({e.text("UserId")}) AS user_id,
+    TRY_CAST(ms_int({e.j("UserType")}) AS INTEGER) AS user_type,
+    ms_ip(ip_src) AS client_ip,
+    coalesce({e.text("AppId")}, {e.text("ApplicationId")}) AS app_id,
+    coalesce({e.text("ClientAppId")}, {e.text("CtxClientAppId")}) AS client_app_id,
+    coalesce({e.text("SessionId")}, ms_text(ms_str(dev_session))) AS session_id,
+    {e.text("CtxAADSessionId")} AS aad_session_id,
+    {e.text("CtxUniqueTokenId")} AS unique_token_id,
+    ms_time({e.text("CtxIssuedAtTime")}) AS token_issued_at,
+    {e.text("ClientInfoString")} AS client_info,
+    coalesce({e.text("UserAgent")}, ms_text(ms_str(ext_agent))) AS user_agent,
+    TRY_CAST(ms_int({e.first_json("LogonType", "InternalLogonType")}) AS INTEGER) AS logon_type,
+    lower({e.text("MailboxOwnerUPN")}) AS mailbox_upn,
+    {e.text("MailboxGuid")} AS mailbox_guid,
+    {e.text("ResultStatus")} AS result,
+    {e.text("ObjectId")} AS object_id,
+    {e.text("OrganizationId")} AS organization_id,
     ms_params(list_concat(nv_Parameters, nv_ExtendedProperties, nv_OperationProperties))
         AS parameters,
-    doc AS raw,
     is_mia, access_type,
     ms_bool(j_throttled) AS is_throttled,
-    TRY_CAST(ms_int(j_OperationCount) AS INTEGER) AS operation_count,
+    TRY_CAST(ms_int({e.j("OperationCount")}) AS INTEGER) AS operation_count,
     coalesce(ms_lower_ascii(access_type) = 'sync', false) AS sync,
-    j_Folders
-FROM m"""
+    CASE WHEN is_mia THEN {folders} END AS j_Folders
+FROM c"""
 
 
 # mail_access rows of the fast MailItemsAccessed records: one per Sync folder or Bind item,
