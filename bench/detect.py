@@ -46,6 +46,13 @@ GROUP BY t
 
 
 def _peak_rss_mb() -> float:
+    """Peak RSS of this process image. Linux keeps ``ru_maxrss`` across exec, so a child
+    started by the ingesting parent would report the parent's peak; ``VmHWM`` is per image."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -76,11 +83,18 @@ def detect_only(case: Path, records: int) -> None:
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
             for table in ("audit_events", "mail_access", "signins")
         }
+        settings = connection.execute(
+            "SELECT current_setting('threads'), current_setting('memory_limit')"
+        ).fetchone()
     finally:
         connection.close()
     records = records or int(counts["audit_events"])
     print("rows: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    threads, memory = settings if settings else ("?", "?")
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
+        f"DuckDB threads {threads}, memory_limit {memory}"
+    )
     clock = time.perf_counter()
     run = detect_case(case)
     total = time.perf_counter() - clock
