@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import duckdb
 from mailscope.errors import CaseError
 
 SCHEMA_VERSION = "1"
+DEFAULT_MEMORY_LIMIT = "1GB"
 STORE_NAME = "case.duckdb"
 
 
@@ -35,9 +37,23 @@ def open_case(
         connection = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as error:
         raise CaseError(f"cannot open the case store: {error}", location=str(path)) from error
+    _bound_memory(connection)
     if not read_only:
         _migrate(connection, path)
     return connection
+
+
+def _bound_memory(connection: duckdb.DuckDBPyConnection) -> None:
+    """Keep DuckDB's buffer pool small (it defaults to 80 % of RAM): memory stays bounded
+    however large the evidence, and DuckDB spills to disk beyond it.
+    ``MAILSCOPE_MEMORY_LIMIT`` (e.g. ``4GB``) overrides the default on bigger machines."""
+    limit = os.environ.get("MAILSCOPE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    try:
+        connection.execute(f"SET memory_limit = '{limit}'")
+    except duckdb.Error as error:
+        raise CaseError(
+            f"invalid MAILSCOPE_MEMORY_LIMIT {limit!r}: {error}", hint="use a size such as 2GB"
+        ) from error
 
 
 def _migrate(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
