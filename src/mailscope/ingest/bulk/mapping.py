@@ -1,10 +1,14 @@
 """The SQL twin of ``readers/ual/auditdata.py`` for records whose form it can map exactly.
 
-One query per chunk extracts every field the Python mapper reads (one JSON parse per
-record), decides per record whether the SQL mapping is exact (``fast``: canonical JSON, a
-GUID ``Id``, values of the kinds and forms the macros of ``macros.sql`` handle), and maps
-those records to ``audit_events`` columns plus the list of their ``mail_access`` rows.
-Records that are not ``fast`` go through the Python reader, so both paths agree row for row.
+Three queries per chunk: ``fields_sql`` parses each record once and splits out every field
+the Python mapper reads; ``rows_sql`` decides per record whether the SQL mapping is exact
+(``fast``: canonical JSON, a GUID ``Id``, values of the kinds and forms the macros of
+``macros.sql`` handle) and maps it to ``audit_events`` columns; ``ITEMS_SQL`` flattens the
+Folders of fast MailItemsAccessed records into ``mail_access`` rows. Records that are not
+``fast`` go through the Python reader, so both paths agree row for row.
+
+Known gap: a key repeated inside a nested object (top-level and AppAccessContext repeats
+are caught) is read first-wins by DuckDB but last-wins by orjson.
 """
 
 from __future__ import annotations
