@@ -1,5 +1,8 @@
 """Load chunks of UAL records into the case store: SQL mapping where exact, Python elsewhere.
 
+Every chunk is committed when loaded (memory stays bounded whatever the file size); a bulk
+failure after the first chunk therefore leaves that chunk's rows in the store.
+
 Per chunk: DuckDB maps the records the gate accepts (``mapping.py``); the others are mapped
 by the reader's own Python function; both land in staging tables and go into the store in
 one insert per table with the anti-join of ``store/writer.py``, so the earliest line of a
@@ -130,6 +133,10 @@ class BulkLoader:
             self.connection.unregister("_ms_in")
         self._stage_python(chunk, [int(row[0]) for row in slow])
         self._insert()
+        # Each chunk's rows are committed: DuckDB keeps a transaction's replaced temp tables
+        # and deleted staging rows until it ends, so one transaction per file grows with N.
+        self.connection.execute("COMMIT")
+        self.connection.execute("BEGIN TRANSACTION")
 
     def _stage_fast(self) -> None:
         fast = self.connection.execute(
