@@ -127,7 +127,7 @@ _VALUE = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 60),
-    st.floats(allow_nan=False, width=32),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.lists(_TEXT, max_size=2),
 )
 _NAME_VALUE = st.lists(
