@@ -24,9 +24,6 @@ from mailscope.ingest.registry import all_readers, sniff
 from mailscope.store.case import open_case
 from mailscope.store.writer import BatchWriter, insert_rows
 
-# DuckDB's buffer cap during ingest: keeps peak RSS bounded whatever the evidence size
-# (the default, 80% of RAM, lets the cache of a growing store swell the process).
-MEMORY_LIMIT = "1GB"
 UNRECOGNISED = "unrecognised"
 REFUSED = "refused"
 PROGRESS_EVERY = 5_000
@@ -134,8 +131,9 @@ class _Session:
     def __init__(self, connection: duckdb.DuckDBPyConnection, *, bulk: bool = False):
         self.connection = connection
         self.bulk = bulk
-        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        self.writer = BatchWriter(connection)
+        # Commit after every batch: DuckDB keeps uncommitted rows in memory, so a single
+        # transaction over a 1 M-record file grew the process to gigabytes.
+        self.writer = BatchWriter(connection, on_flush=self._commit)
         rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
         self.known = {(str(sha), str(path)) for sha, path in rows}
         self.unsettled: list[tuple[FileResult, int]] = []  # (result, primary rows sent)
@@ -260,6 +258,10 @@ class _Session:
         self.unsettled.clear()
         self.unsettled_shas.clear()
         self.quarantined.clear()
+        self.connection.execute("COMMIT")
+        self.connection.execute("BEGIN TRANSACTION")
+
+    def _commit(self) -> None:
         self.connection.execute("COMMIT")
         self.connection.execute("BEGIN TRANSACTION")
 

@@ -10,7 +10,7 @@ whole ingest run, so thousands of one-message files cost one insert per batch, n
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -64,6 +64,7 @@ class BatchWriter:
     connection: duckdb.DuckDBPyConnection
     batch_rows: int = 50_000
     inserted: Counter[str] = field(default_factory=Counter)
+    on_flush: Callable[[], None] | None = None  # e.g. commit, so memory stays bounded
     file_order: int = 0  # set by the caller per file: the earlier file keeps a shared record
     _buffers: dict[str, _Buffer] = field(default_factory=dict)
     _pending: int = 0
@@ -109,6 +110,8 @@ class BatchWriter:
                 column.clear()
             buffer.order.clear()
         self._pending = 0
+        if self.on_flush is not None:
+            self.on_flush()
 
     def _insert(self, table: str, buffer: _Buffer) -> list[str]:
         batch = arrow_table(buffer.schema, buffer.columns)
