@@ -21,10 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+
+import orjson
 
 from mailscope.simulate import sensitive
 from mailscope.simulate.config import PERIOD_START
@@ -88,6 +91,49 @@ def write_extra_mail(tenant: Path, total: int, seed: int) -> int:
     return existing + need
 
 
+def write_scale_signins(stream: Path, out: Path) -> int:
+    """Back the scale stream's tokens with non-interactive sign-ins (Graph JSON lines).
+
+    Scale mode writes audit records only; without sign-ins every one of its token ids
+    would (rightly) look forged and the benchmark would scope hundreds of mailboxes.
+    One sign-in per distinct token, at its earliest IssuedAtTime; returns how many.
+    """
+    first: dict[str, tuple[str, dict[str, object]]] = {}
+    with stream.open("rb") as lines:
+        for line in lines:
+            record = orjson.loads(line)
+            context = record.get("AppAccessContext") or {}
+            token = context.get("UniqueTokenId")
+            issued = str(context.get("IssuedAtTime") or record.get("CreationTime"))
+            if token and (token not in first or issued < first[token][0]):
+                first[token] = (issued, record)
+    with out.open("wb") as sink:
+        for token, (issued, record) in sorted(first.items()):
+            context = record["AppAccessContext"]
+            sink.write(
+                orjson.dumps(
+                    {
+                        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, token)),
+                        "createdDateTime": issued + "Z",
+                        "userPrincipalName": record.get("UserId"),
+                        "userId": record.get("UserKey"),
+                        "appId": record.get("AppId"),
+                        "appDisplayName": "Microsoft Office",
+                        "ipAddress": record.get("ClientIPAddress"),
+                        "sessionId": context.get("AADSessionId"),
+                        "uniqueTokenIdentifier": token,
+                        "resourceId": "00000002-0000-0ff1-ce00-000000000000",
+                        "status": {"errorCode": 0},
+                        "isInteractive": False,
+                        "signInEventTypes": ["nonInteractiveUser"],
+                        "clientAppUsed": "Mobile Apps and Desktop clients",
+                    }
+                )
+                + b"\n"
+            )
+    return len(first)
+
+
 def _timed(name: str, work: Callable[[], object], table: list[tuple[str, float, float]]) -> None:
     started = time.perf_counter()
     work()
@@ -134,6 +180,10 @@ def main() -> None:
         "mgmt-jsonl",
     )
     messages = write_extra_mail(tenant, args.messages, args.seed)
+    backed = write_scale_signins(
+        scale / "ual" / "management-api.jsonl", scale / "scale-signins.jsonl"
+    )
+    print(f"scale stream tokens backed by {backed:,} sign-ins", flush=True)
     print(f"evidence: ~{args.records:,} audit records, {messages:,} messages", flush=True)
 
     from mailscope.detect.engine import detect_case
@@ -142,7 +192,8 @@ def main() -> None:
     from mailscope.scope.run import scope_case
 
     table: list[tuple[str, float, float]] = []
-    _timed("ingest", lambda: ingest(case, [tenant, scale]), table)
+    evidence = [tenant / name for name in ("ual", "entra", "users.csv", "mailboxes")]
+    _timed("ingest", lambda: ingest(case, [*evidence, scale]), table)
     _timed("detect", lambda: detect_case(case), table)
     _timed("scope", lambda: scope_case(case), table)
     _timed("report", lambda: report_case(case), table)
