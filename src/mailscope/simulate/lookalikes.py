@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from mailscope.simulate import records
 from mailscope.simulate.activity import DESKTOP, DESKTOP_UA, NEW_BUILD, read_mail, sync_folders
@@ -15,7 +15,7 @@ from mailscope.simulate.ids import IdSource
 from mailscope.simulate.mail import FOLDER_SHARE
 from mailscope.simulate.org import EAP, EUR, Organisation, Person
 from mailscope.simulate.signins import ABROAD, WASHINGTON, Place, service_principal_signin
-from mailscope.simulate.world import World, open_session
+from mailscope.simulate.world import Session, World, open_session
 
 ARCHIVER_NAME = "Ministry Records Archiver"
 ARCHIVER_IPS = ("20.51.6.11", "20.51.6.12")  # the vendor's Azure-hosted service
@@ -135,24 +135,46 @@ def _archiver(world: World, rng: random.Random, ids: IdSource, cast: Cast) -> No
     )
 
 
-def _new_laptop(world: World, rng: random.Random, ids: IdSource, person: Person) -> None:
-    """A re-imaged laptop: a fresh session on a new Outlook build syncs every folder."""
-    day = world.start + timedelta(days=rng.randrange(2, world.config.days - 1))
+def _weekday_from(day: datetime) -> datetime:
+    """``day`` itself, or the Monday after it when it falls on a weekend."""
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    start = day + timedelta(hours=15, seconds=rng.randrange(0, 3600))
-    session = open_session(
+    return day
+
+
+def _new_outlook_session(
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    person: Person,
+    *,
+    ip: str,
+    place: Place,
+    start: datetime,
+    hours: int,
+) -> Session:
+    """A desktop Outlook session on the new build, open from ``start`` for ``hours``."""
+    return open_session(
         world,
         rng,
         ids,
         person=person,
         app=DESKTOP,
-        ip=person.office_ip,
-        place=WASHINGTON,
+        ip=ip,
+        place=place,
         client_info=f"Client=Microsoft Outlook {NEW_BUILD};",
         user_agent=DESKTOP_UA.format(build=NEW_BUILD.split(".", 2)[2]),
         start=start,
-        end=start + timedelta(hours=3),
+        end=start + timedelta(hours=hours),
+    )
+
+
+def _new_laptop(world: World, rng: random.Random, ids: IdSource, person: Person) -> None:
+    """A re-imaged laptop: a fresh session on a new Outlook build syncs every folder."""
+    day = _weekday_from(world.start + timedelta(days=rng.randrange(2, world.config.days - 1)))
+    start = day + timedelta(hours=15, seconds=rng.randrange(0, 3600))
+    session = _new_outlook_session(
+        world, rng, ids, person, ip=person.office_ip, place=WASHINGTON, start=start, hours=3
     )
     sync_folders(
         world, ids, session, when=start + timedelta(minutes=2), folders=[f for f, _ in FOLDER_SHARE]
@@ -169,22 +191,9 @@ def _new_laptop(world: World, rng: random.Random, ids: IdSource, person: Person)
 def _heavy_user(world: World, rng: random.Random, ids: IdSource, person: Person) -> None:
     """A bulk-export add-in opening over 1,000 items in a day: throttled, but every record
     carries token ids that appear in the owner's sign-ins."""
-    day = world.start + timedelta(days=3)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    start = day + timedelta(hours=12, minutes=30)
-    session = open_session(
-        world,
-        rng,
-        ids,
-        person=person,
-        app=DESKTOP,
-        ip=person.office_ip,
-        place=WASHINGTON,
-        client_info=f"Client=Microsoft Outlook {NEW_BUILD};",
-        user_agent=DESKTOP_UA.format(build=NEW_BUILD.split(".", 2)[2]),
-        start=start,
-        end=start + timedelta(hours=10),
+    start = _weekday_from(world.start + timedelta(days=3)) + timedelta(hours=12, minutes=30)
+    session = _new_outlook_session(
+        world, rng, ids, person, ip=person.office_ip, place=WASHINGTON, start=start, hours=10
     )
     when = start + timedelta(minutes=1)
     for _ in range(THROTTLE_THRESHOLD + 25):
@@ -222,18 +231,8 @@ def _trip(
         # Local 09:00 in Asia is 00:00 UTC, inside the window Storm-0558 worked in.
         hour = 0 if place.country in ("JP", "KR", "PH") else 7
         start = day + timedelta(hours=hour, seconds=rng.randrange(0, 3600))
-        session = open_session(
-            world,
-            rng,
-            ids,
-            person=person,
-            app=DESKTOP,
-            ip=hotel_ip,
-            place=place,
-            client_info=f"Client=Microsoft Outlook {NEW_BUILD};",
-            user_agent=DESKTOP_UA.format(build=NEW_BUILD.split(".", 2)[2]),
-            start=start,
-            end=start + timedelta(hours=6),
+        session = _new_outlook_session(
+            world, rng, ids, person, ip=hotel_ip, place=place, start=start, hours=6
         )
         for _ in range(rng.randrange(3, 7)):
             at = start + timedelta(seconds=rng.randrange(120, 6 * 3600))
