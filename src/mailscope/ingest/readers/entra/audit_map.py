@@ -28,8 +28,7 @@ from mailscope.ingest.readers.entra.fields import (
     first_upn,
 )
 from mailscope.ingest.readers.entra.keys import record_key
-from mailscope.ingest.readers.entra.rejects import RecordError
-from mailscope.ingest.readers.entra.times import event_time
+from mailscope.ingest.readers.entra.times import required_time
 
 
 def audit_row(
@@ -41,9 +40,9 @@ def audit_row(
 ) -> Row:
     """The ``directory_audits`` row of one directory-audit record."""
     env = envelope or {}
-    time = event_time(record, AUDIT["time"], env.get("time"))
-    if time is None:
-        raise RecordError("directory audit record without a valid activityDateTime")
+    time = required_time(
+        record, AUDIT["time"], env, "directory audit record without a valid activityDateTime"
+    )
     record_id = first_text(record, AUDIT["id"])
     initiator = maybe_json(first(record, AUDIT["initiated_by"]))
     user = _child(initiator, "user")
@@ -86,9 +85,7 @@ def other_row(
 ) -> Row:
     """A ``directory_audits`` row for a category without a table (risk events, provisioning)."""
     env = envelope or {}
-    time = event_time(record, OTHER["time"], env.get("time"))
-    if time is None:
-        raise RecordError(f"{category} record without a valid time")
+    time = required_time(record, OTHER["time"], env, f"{category} record without a valid time")
     record_id = first_text(record, OTHER["id"])
     user_id = first_text(record, OTHER["user_id"])
     return Row(

@@ -16,8 +16,7 @@ from mailscope.ingest.normalise import parse_time, to_int
 from mailscope.ingest.readers.entra.fields import GRAPH as F
 from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
-from mailscope.ingest.readers.entra.rejects import RecordError
-from mailscope.ingest.readers.entra.times import event_time
+from mailscope.ingest.readers.entra.times import required_time
 
 
 def graph_row(
@@ -29,9 +28,7 @@ def graph_row(
 ) -> Row:
     """The ``graph_activity`` row of one Graph activity record."""
     env = envelope or {}
-    time = event_time(record, F["time"], env.get("time"))
-    if time is None:
-        raise RecordError("Graph activity record without a valid time")
+    time = required_time(record, F["time"], env, "Graph activity record without a valid time")
     request_id = first_text(record, F["request_id"])
     return Row(
         "graph_activity",

@@ -20,8 +20,7 @@ from mailscope.ingest.normalise import (
 from mailscope.ingest.readers.entra.fields import SIGNIN as F
 from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
-from mailscope.ingest.readers.entra.rejects import RecordError
-from mailscope.ingest.readers.entra.times import event_time
+from mailscope.ingest.readers.entra.times import required_time
 
 # Graph beta ``signInEventTypes`` values (learn.microsoft.com/graph/api/resources/signin).
 _EVENT_TYPE_KINDS = {
@@ -46,9 +45,7 @@ def signin_row(
     """The ``signins`` row of one record; ``kind`` comes from the Event Hub category or
     Sentinel table when known, else from the record itself."""
     env = envelope or {}
-    time = event_time(record, F["time"], env.get("time"))
-    if time is None:
-        raise RecordError("sign-in record without a valid createdDateTime")
+    time = required_time(record, F["time"], env, "sign-in record without a valid createdDateTime")
     record_id = first_text(record, F["id"])
     user_id = first_text(record, F["user_id"])
     upn = first_upn(record, F["upn"])

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from mailscope.ingest.normalise import parse_time
 from mailscope.ingest.readers.entra.fields import Names
+from mailscope.ingest.readers.entra.rejects import RecordError
 
 _ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d):")
 
@@ -29,3 +30,14 @@ def event_time(record: Mapping[str, object], names: Names, fallback: object) -> 
         if moment is not None:
             return moment
     return parse_time(fallback)
+
+
+def required_time(
+    record: Mapping[str, object], names: Names, envelope: Mapping[str, object], reason: str
+) -> datetime:
+    """The record's event time (see :func:`event_time`, falling back to the envelope's
+    ``time``); a record without one is unusable, so this raises ``RecordError(reason)``."""
+    time = event_time(record, names, envelope.get("time"))
+    if time is None:
+        raise RecordError(reason)
+    return time
