@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from mailscope.simulate import records
-from mailscope.simulate.evidence import Token
+from mailscope.simulate.evidence import JsonObject, Token
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.mail import Message
 from mailscope.simulate.org import Person
@@ -57,30 +57,22 @@ def actor_read(
         item = (message.message_id, message.size)
         if item not in grouped.setdefault(message.folder, []):
             grouped[message.folder].append(item)
-    world.evidence.add(
+    record = records.mail_items_accessed(
+        ids,
         when,
-        records.mail_items_accessed(
-            ids,
-            when,
-            user=user or owner.upn,
-            owner=owner,
-            access="Bind",
-            folders=sorted(grouped.items()),
-            ip=ip,
-            client_info=client_info,
-            app_id=app_id,
-            logon_type=logon_type,
-            token=token,
-            throttled=throttled,
-        ),
-        actor=True,
-    )
-    world.evidence.actor.note(
+        user=user or owner.upn,
+        owner=owner,
+        access="Bind",
+        folders=sorted(grouped.items()),
         ip=ip,
-        session_id=token.session_id,
-        token_id=token.token_id,
+        client_info=client_info,
         app_id=app_id,
-        user_agent=client_info,
+        logon_type=logon_type,
+        token=token,
+        throttled=throttled,
+    )
+    _add_actor_record(
+        world, when, record, ip=ip, client_info=client_info, app_id=app_id, token=token
     )
 
 
@@ -97,23 +89,37 @@ def actor_sync(
     token: Token,
 ) -> None:
     """One actor Sync record of a whole folder."""
-    world.evidence.add(
+    record = records.mail_items_accessed(
+        ids,
         when,
-        records.mail_items_accessed(
-            ids,
-            when,
-            user=owner.upn,
-            owner=owner,
-            access="Sync",
-            folders=[(folder, [])],
-            ip=ip,
-            client_info=client_info,
-            app_id=app_id,
-            logon_type=0,
-            token=token,
-        ),
-        actor=True,
+        user=owner.upn,
+        owner=owner,
+        access="Sync",
+        folders=[(folder, [])],
+        ip=ip,
+        client_info=client_info,
+        app_id=app_id,
+        logon_type=0,
+        token=token,
     )
+    _add_actor_record(
+        world, when, record, ip=ip, client_info=client_info, app_id=app_id, token=token
+    )
+
+
+def _add_actor_record(
+    world: World,
+    when: datetime,
+    record: JsonObject,
+    *,
+    ip: str,
+    client_info: str,
+    app_id: str,
+    token: Token,
+) -> None:
+    """Add a MailItemsAccessed record marked as the actor's, and note the actor's IP,
+    session, token, app and client so the truth file lists them."""
+    world.evidence.add(when, record, actor=True)
     world.evidence.actor.note(
         ip=ip,
         session_id=token.session_id,
