@@ -12,22 +12,11 @@ from mailscope.cli.ingest_cmd import summary_table
 from mailscope.ingest.manifest import manifest
 from mailscope.ingest.pipeline import FileResult
 from mailscope.store.case import open_case
+from mailscope.store.writer import EVIDENCE_TABLES
 
 case_app = typer.Typer(help="Inspect a case folder.", no_args_is_help=True)
 
-TABLES = (
-    "audit_events",
-    "mail_access",
-    "signins",
-    "graph_activity",
-    "directory_audits",
-    "directory_users",
-    "messages",
-    "message_trace",
-    "mail_rules",
-    "quarantine",
-    "findings",
-)
+TABLES = (*EVIDENCE_TABLES, "quarantine", "findings")
 
 
 def register(app: typer.Typer) -> None:
