@@ -25,6 +25,8 @@ from pathlib import Path
 
 import orjson
 
+from mailscope.simulate.writers import PURVIEW_HEADER
+
 GIB = 1024**3
 APPS = (
     "00000002-0000-0ff1-ce00-000000000000",
@@ -133,18 +135,7 @@ def write_files(count: int, folder: Path) -> tuple[Path, Path]:
     lines_path, csv_path = folder / "ual.jsonl", folder / "ual-purview.csv"
     with lines_path.open("wb") as lines, csv_path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "RecordId",
-                "CreationDate",
-                "RecordType",
-                "Operation",
-                "UserId",
-                "AuditData",
-                "AssociatedAdminUnits",
-                "AssociatedAdminUnitsNames",
-            ]
-        )
+        writer.writerow(PURVIEW_HEADER)
         for index in range(count):
             record = synthetic_record(rng, index, start)
             text = orjson.dumps(record)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import orjson
 
+from mailscope.simulate.writers import PURVIEW_HEADER
+
 GUIDS = [f"{n:08x}-1c2d-4e5f-8a9b-{n:012x}" for n in range(1, 60)]
 
 
@@ -166,18 +168,7 @@ def write_purview_csv(path: Path, records: list[object]) -> Path:
     """A Purview "Audit search" export of ``records`` (US dates in CreationDate)."""
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "RecordId",
-                "CreationDate",
-                "RecordType",
-                "Operation",
-                "UserId",
-                "AuditData",
-                "AssociatedAdminUnits",
-                "AssociatedAdminUnitsNames",
-            ]
-        )
+        writer.writerow(PURVIEW_HEADER)
         for number, record in enumerate(records):
             data = record if isinstance(record, dict) else {}
             writer.writerow(
