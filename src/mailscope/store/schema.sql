@@ -3,6 +3,7 @@
 -- InternetMessageIds in canonical '<local@domain>' form, folder paths as 'Inbox/Travel'.
 -- Every evidence-derived row carries record_key (the de-duplication key), source_sha256 and
 -- source_line (1-based line, or record ordinal for formats without lines).
+-- raw columns (the record as exported) use zstd: a third of the size and quicker to write.
 
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
@@ -19,7 +20,7 @@ CREATE TABLE IF NOT EXISTS ingest_runs (
 
 CREATE TABLE IF NOT EXISTS quarantine (
     source_sha256 VARCHAR, source_path VARCHAR, source_line BIGINT, format VARCHAR,
-    reason VARCHAR, raw VARCHAR
+    reason VARCHAR, raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS audit_events (
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS audit_events (
     user_agent VARCHAR, logon_type INTEGER, mailbox_upn VARCHAR, mailbox_guid VARCHAR,
     result VARCHAR, object_id VARCHAR, organization_id VARCHAR,
     parameters VARCHAR,          -- JSON object {name: value} of cmdlet Parameters / ExtendedProperties
-    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
+    raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS mail_access (
@@ -52,7 +54,8 @@ CREATE TABLE IF NOT EXISTS signins (
     city VARCHAR, session_id VARCHAR, unique_token_id VARCHAR, correlation_id VARCHAR,
     status_code INTEGER, success BOOLEAN, user_agent VARCHAR, client_app VARCHAR,
     is_interactive BOOLEAN, service_principal_id VARCHAR, service_principal_name VARCHAR,
-    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+    source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
+    raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS graph_activity (
@@ -61,7 +64,7 @@ CREATE TABLE IF NOT EXISTS graph_activity (
     sign_in_activity_id VARCHAR, token_issued_at TIMESTAMP, method VARCHAR,
     request_uri VARCHAR, response_status INTEGER, user_agent VARCHAR, scopes VARCHAR,
     roles VARCHAR, source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
-    raw VARCHAR
+    raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS directory_audits (
@@ -71,7 +74,7 @@ CREATE TABLE IF NOT EXISTS directory_audits (
     target_ids VARCHAR, target_names VARCHAR,   -- '; '-joined
     modified_properties VARCHAR,                -- JSON array [{name, old, new}]
     correlation_id VARCHAR, source_format VARCHAR, source_sha256 VARCHAR,
-    source_line BIGINT, raw VARCHAR
+    source_line BIGINT, raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS directory_users (
@@ -91,7 +94,7 @@ CREATE TABLE IF NOT EXISTS message_trace (
     record_key VARCHAR, message_id VARCHAR, time TIMESTAMP, sender VARCHAR,
     recipient VARCHAR, subject VARCHAR, status VARCHAR, from_ip VARCHAR, to_ip VARCHAR,
     size_bytes BIGINT, source_format VARCHAR, source_sha256 VARCHAR, source_line BIGINT,
-    raw VARCHAR
+    raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS mail_rules (
@@ -99,7 +102,7 @@ CREATE TABLE IF NOT EXISTS mail_rules (
     mailbox_upn VARCHAR, name VARCHAR, enabled BOOLEAN, forward_to VARCHAR,
     redirect_to VARCHAR, forward_as_attachment_to VARCHAR, delete_message BOOLEAN,
     move_to_folder VARCHAR, conditions VARCHAR, source_format VARCHAR,
-    source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR
+    source_sha256 VARCHAR, source_line BIGINT, raw VARCHAR USING COMPRESSION zstd
 );
 
 CREATE TABLE IF NOT EXISTS findings (

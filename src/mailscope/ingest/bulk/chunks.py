@@ -9,75 +9,179 @@ cannot map (the line's bytes, the CSV row's dict).
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
 
 from mailscope.ingest.base import Bad
 from mailscope.ingest.containers import MAX_RECORD_BYTES, _preview, iter_csv_rows
 
-CHUNK_RECORDS = 50_000
+CHUNK_RECORDS = 100_000  # CSV rows per chunk
+BLOCK_BYTES = 192 * 1024 * 1024  # JSON lines: bytes per chunk, cut at a line end
+_BLANK = b" \t\n\r\x0b\x0c"
+TRAILING_BLANKS = r" \t\n\r\x0b\x0c"  # RE2 class body: what the loader trims off each text
 
 
 @dataclass
 class Chunk:
-    """Records of one chunk: line, JSON text, the raw record for the Python path, extras."""
+    """Records of one chunk: line numbers and JSON texts (Arrow), plus extras and refusals.
 
-    lines: list[int] = field(default_factory=list)
-    docs: list[str] = field(default_factory=list)
-    originals: list[object] = field(default_factory=list)  # bytes (JSON lines) or row dict
-    extras: dict[str, list[str]] = field(default_factory=dict)
+    ``original(position)`` gives what the Python reader needs for a record the SQL cannot
+    map: the line's bytes (JSON lines) or the row's dict (CSV).
+    """
+
+    lines: pa.Array
+    docs: pa.Array
+    original: Callable[[int], object]
+    extras: dict[str, pa.Array] = field(default_factory=dict)
     bad: list[Bad] = field(default_factory=list)  # records refused before any mapping
 
     def __len__(self) -> int:
         return len(self.lines)
 
 
-def json_line_chunks(stream: BinaryIO, size: int = CHUNK_RECORDS) -> Iterator[Chunk]:
-    """JSON lines, numbered from 1, blank lines skipped, as ``iter_json_lines`` reads them."""
-    chunk = Chunk()
-    for number, line in enumerate(stream, start=1):
-        if number == 1:
-            line = line.removeprefix(codecs.BOM_UTF8)
-        if not line.strip():
+def json_line_chunks(stream: BinaryIO, block: int = BLOCK_BYTES) -> Iterator[Chunk]:
+    """JSON lines, numbered from 1, blank lines skipped, as ``iter_json_lines`` reads them.
+
+    The file is read in blocks cut at a line end; each block becomes one Arrow string array
+    over its own bytes (no Python object per line), so memory is about two blocks.
+    """
+    first_line = 1
+    pending = b""
+    while True:
+        data = stream.read(block)
+        if not data:
+            if pending:
+                yield _block_chunk(_first(pending, first_line), first_line)[0]
+            return
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            pending += data
+            if len(pending) > MAX_RECORD_BYTES:
+                yield _giant_line(stream, pending, first_line)
+                first_line += 1
+                pending = b""
             continue
-        if len(line) > MAX_RECORD_BYTES:
-            chunk.bad.append(Bad(number, "record larger than 64 MiB", _preview(line)))
-            continue
-        chunk.lines.append(number)
-        chunk.originals.append(line)
-        if len(chunk.lines) >= size:
-            yield _decoded(chunk)
-            chunk = Chunk()
-    yield _decoded(chunk)
+        buffer = pending + data[:cut] if pending else data[:cut]
+        pending = data[cut:]
+        del data  # at most two blocks alive: this one and the next read
+        chunk, count = _block_chunk(_first(buffer, first_line), first_line)
+        first_line += count
+        yield chunk
 
 
-def _decoded(chunk: Chunk) -> Chunk:
-    """Line texts without their line ends; undecodable lines get an empty text (Python path)."""
-    for line in chunk.originals:
-        assert isinstance(line, bytes)
+def _first(buffer: bytes, first_line: int) -> bytes:
+    """The file's first block loses its UTF-8 byte-order mark, as the Python reader does."""
+    return buffer.removeprefix(codecs.BOM_UTF8) if first_line == 1 else buffer
+
+
+def _giant_line(stream: BinaryIO, head: bytes, line: int) -> Chunk:
+    """A line beyond the record cap: consumed to its end and refused (preview kept)."""
+    while True:
+        more = stream.readline(BLOCK_BYTES)
+        if not more or more.endswith(b"\n"):
+            break
+    return Chunk(
+        pa.array([], pa.int64()),
+        pa.array([], pa.string()),
+        lambda _: None,
+        bad=[Bad(line, "record larger than 64 MiB", _preview(head))],
+    )
+
+
+def _block_chunk(buffer: bytes, first_line: int) -> tuple[Chunk, int]:
+    """One block of whole lines → its chunk, and the number of lines it held."""
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    if len(buffer) and buffer[-1:] != b"\n":  # the file's last line, without a line end
+        ends = np.append(ends, len(buffer))
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    stops = ends.astype(np.int64)
+    whole = np.minimum(stops + 1, len(buffer))  # the line with its line end, as Python reads it
+    carriage = (stops > starts) & (data[np.maximum(stops - 1, 0)] == 13)
+    stops = stops - carriage
+    numbers = np.arange(first_line, first_line + len(ends), dtype=np.int64)
+    keep = stops > starts
+    bad: list[Bad] = []
+    spaced = np.isin(data[np.minimum(starts, max(len(data) - 1, 0))], list(_BLANK))
+    for index in np.flatnonzero(keep & spaced):  # lines starting with whitespace: blank?
+        if not buffer[starts[index] : stops[index]].strip(_BLANK):
+            keep[index] = False
+    for index in np.flatnonzero(keep & (stops - starts > MAX_RECORD_BYTES)):
+        keep[index] = False
+        bad.append(
+            Bad(
+                int(numbers[index]),
+                "record larger than 64 MiB",
+                _preview(buffer[starts[index] : stops[index]]),
+            )
+        )
+    starts, stops, whole, numbers = starts[keep], stops[keep], whole[keep], numbers[keep]
+    docs = _strings(buffer, starts, stops)
+
+    def original(position: int) -> object:
+        return buffer[starts[position] : whole[position]]
+
+    return Chunk(pa.array(numbers), docs, original, bad=bad), len(ends)
+
+
+def _strings(buffer: bytes, starts: np.ndarray, stops: np.ndarray) -> pa.Array:
+    """The lines as an Arrow string array over ``buffer`` itself; undecodable lines become ''.
+
+    Arrow strings are contiguous, so each value runs to the next kept line and carries its
+    line end (and any blank lines after it); the loader trims those (``TRAILING_BLANKS``).
+    """
+    if len(starts) == 0:
+        return pa.array([], pa.large_string())
+    if np.all(stops - starts <= MAX_RECORD_BYTES):
+        offsets = np.append(starts, stops[-1]).astype(np.int64)
+        array = pa.LargeStringArray.from_buffers(
+            len(starts), pa.py_buffer(offsets), pa.py_buffer(buffer)
+        )
         try:
-            chunk.docs.append(line.rstrip(b"\r\n").decode("utf-8"))
+            array.validate(full=True)
+        except pa.ArrowInvalid:
+            pass
+        else:
+            return array  # line ends and blank lines after a value: trimmed in SQL
+    texts = []
+    for begin, end in zip(starts.tolist(), stops.tolist(), strict=True):
+        try:
+            texts.append(buffer[begin:end].decode("utf-8"))
         except UnicodeDecodeError:
-            chunk.docs.append("")
-    return chunk
+            texts.append("")
+    return pa.array(texts, pa.large_string())
 
 
 def csv_row_chunks(
     stream: BinaryIO, extras: tuple[str, ...], size: int = CHUNK_RECORDS
 ) -> Iterator[Chunk]:
     """Rows of a CSV export: the ``AuditData`` cell as the document, ``extras`` beside it."""
-    chunk = Chunk(extras={name: [] for name in extras})
+    lines: list[int] = []
+    rows: list[dict[str, str]] = []
+    bad: list[Bad] = []
     for number, row in iter_csv_rows(stream):
         if isinstance(row, Bad):
-            chunk.bad.append(row)
+            bad.append(row)
             continue
-        chunk.lines.append(number)
-        chunk.originals.append(row)
-        chunk.docs.append(row.get("AuditData", ""))
-        for name, column in chunk.extras.items():
-            column.append(row.get(name, ""))
-        if len(chunk.lines) >= size:
-            yield chunk
-            chunk = Chunk(extras={name: [] for name in extras})
-    yield chunk
+        lines.append(number)
+        rows.append(row)
+        if len(lines) >= size:
+            yield _csv_chunk(lines, rows, extras, bad)
+            lines, rows, bad = [], [], []
+    yield _csv_chunk(lines, rows, extras, bad)
+
+
+def _csv_chunk(
+    lines: list[int], rows: list[dict[str, str]], extras: tuple[str, ...], bad: list[Bad]
+) -> Chunk:
+    return Chunk(
+        pa.array(lines, pa.int64()),
+        pa.array([row.get("AuditData", "") for row in rows], pa.large_string()),
+        rows.__getitem__,
+        {name: pa.array([row.get(name, "") for row in rows], pa.string()) for name in extras},
+        bad,
+    )

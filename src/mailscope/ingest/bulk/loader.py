@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from mailscope.ingest.base import Bad, Item, Parsed
-from mailscope.ingest.bulk.chunks import Chunk
+from mailscope.ingest.bulk.chunks import TRAILING_BLANKS, Chunk
 from mailscope.ingest.bulk.mapping import (
     ITEMS_SQL,
     fields_sql,
@@ -29,6 +29,7 @@ from mailscope.store.writer import arrow_schema, arrow_table
 
 TABLES = ("audit_events", "mail_access")
 MEMORY_LIMIT = "640MB"
+ARROW_BATCH = 16_384
 # Python mapping of one record the SQL did not map: (line, original record) -> item.
 PythonMapper = Callable[[int, object], Item]
 
@@ -108,12 +109,17 @@ class BulkLoader:
         self.counts.records += len(chunk)
         columns: dict[str, pa.Array] = {
             "pos": pa.array(range(len(chunk)), type=pa.int64()),
-            "line": pa.array(chunk.lines, type=pa.int64()),
-            "doc": pa.array(chunk.docs, type=pa.string()),
+            "line": chunk.lines,
+            "doc": chunk.docs,
+            **chunk.extras,
         }
-        for name, values in chunk.extras.items():
-            columns[name] = pa.array(values, type=pa.string())
-        self.connection.register("_ms_in", pa.table(columns))
+        # Zero-copy slices: DuckDB scans an Arrow table one batch per thread.
+        table = pa.table(columns)
+        self.connection.register("_ms_arrow", pa.Table.from_batches(table.to_batches(ARROW_BATCH)))
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP VIEW _ms_in AS SELECT * REPLACE "
+            f"(regexp_replace(doc, '[{TRAILING_BLANKS}]+$', '') AS doc) FROM _ms_arrow"
+        )
         try:
             fields = fields_sql("_ms_in", self._fills)
             self.connection.execute(f"CREATE OR REPLACE TEMP TABLE _ms_fields AS {fields}")
@@ -130,7 +136,8 @@ class BulkLoader:
             ).fetchall()
             self._stage_fast()
         finally:
-            self.connection.unregister("_ms_in")
+            self.connection.execute("DROP VIEW _ms_in")
+            self.connection.unregister("_ms_arrow")
         self._stage_python(chunk, [int(row[0]) for row in slow])
         self._insert()
         # Each chunk's rows are committed: DuckDB keeps a transaction's replaced temp tables
@@ -155,8 +162,8 @@ class BulkLoader:
             table: {name: [] for name in schema.names} for table, schema in self._schemas.items()
         }
         for position in positions:
-            line = chunk.lines[position]
-            item = self.python_mapper(line, chunk.originals[position])
+            line = chunk.lines[position].as_py()
+            item = self.python_mapper(line, chunk.original(position))
             if isinstance(item, Bad):
                 self.quarantine(item)
                 continue

@@ -1,16 +1,19 @@
 -- DuckDB macros of the UAL bulk path: SQL twins of mailscope.ingest.normalise, used only on
 -- values whose form the gate has checked (anything else is mapped by the Python readers).
 -- The WS placeholder in braces becomes the characters Python's str.strip() removes.
-CREATE OR REPLACE TEMP MACRO ms_strip(s) AS trim(s, '{WS}');
+-- Most values start and end with a printable ASCII character: nothing to strip (cheap test).
+CREATE OR REPLACE TEMP MACRO ms_clean_ends(s) AS
+    ord(left(s, 1)) BETWEEN 33 AND 126 AND ord(right(s, 1)) BETWEEN 33 AND 126;
+CREATE OR REPLACE TEMP MACRO ms_strip(s) AS CASE WHEN ms_clean_ends(s) THEN s ELSE trim(s, '{WS}') END;
 CREATE OR REPLACE TEMP MACRO ms_ascii(s) AS strlen(s) = length(s);
 -- lower() only on ASCII: Python and DuckDB lower-case some non-ASCII letters differently.
 CREATE OR REPLACE TEMP MACRO ms_lower_ascii(s) AS CASE WHEN ms_ascii(s) THEN lower(s) ELSE s END;
 -- Blank values are short once stripped ('not available' is the longest): test those only.
 CREATE OR REPLACE TEMP MACRO ms_blank_stripped(t) AS CASE WHEN strlen(t) > 13 THEN false
     ELSE ms_lower_ascii(t) IN ('', 'null', 'none', '<null>', 'n/a', 'not available') END;
-CREATE OR REPLACE TEMP MACRO ms_blank(s) AS s IS NULL OR ms_blank_stripped(ms_strip(s));
 CREATE OR REPLACE TEMP MACRO ms_text_of(t) AS CASE WHEN ms_blank_stripped(t) THEN NULL ELSE t END;
 CREATE OR REPLACE TEMP MACRO ms_text(s) AS ms_text_of(ms_strip(s));
+CREATE OR REPLACE TEMP MACRO ms_blank(s) AS s IS NULL OR ms_blank_stripped(ms_strip(s));
 -- Kind of a JSON value: n(ull or missing) s(tring) i(nteger) b(oolean) o(bject) a(rray) f(loat).
 CREATE OR REPLACE TEMP MACRO ms_kind(j) AS CASE
     WHEN j IS NULL OR j = 'null' THEN 'n' WHEN left(j, 1) = '"' THEN 's'
@@ -31,7 +34,7 @@ CREATE OR REPLACE TEMP MACRO ms_int_ok(j, digits) AS CASE ms_kind(j)
 CREATE OR REPLACE TEMP MACRO ms_int(j) AS CASE ms_kind(j)
     WHEN 'i' THEN TRY_CAST(j AS BIGINT)
     WHEN 's' THEN TRY_CAST(ms_str(j) AS BIGINT) END;
-CREATE OR REPLACE TEMP MACRO ms_textual(j) AS ms_kind(j) IN ('n', 's');
+CREATE OR REPLACE TEMP MACRO ms_textual(j) AS j IS NULL OR j = 'null' OR left(j, 1) = '"';
 -- parse_time on the two forms the bulk path maps: ISO-8601 (any fraction, optional Z) and
 -- US 'M/D/YYYY h:mm[:ss][.f] [AM|PM]' (Purview CSV). Other forms: the gate sends them to Python.
 CREATE OR REPLACE TEMP MACRO ms_iso(s) AS

@@ -7,8 +7,9 @@ the Python mapper reads; ``rows_sql`` decides per record whether the SQL mapping
 Folders of fast MailItemsAccessed records into ``mail_access`` rows. Records that are not
 ``fast`` go through the Python reader, so both paths agree row for row.
 
-Known gap: a key repeated inside a nested object (top-level and AppAccessContext repeats
-are caught) is read first-wins by DuckDB but last-wins by orjson.
+Each record is parsed once (``json_transform`` into a structure of the fields' JSON texts).
+Known gaps: a key repeated within one object is read first-wins by DuckDB but last-wins by
+orjson; a number beyond the double range is refused by orjson but read by DuckDB.
 """
 
 from __future__ import annotations
@@ -63,7 +64,6 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("Item", "$.Item"),
     ("AuditData", "$.AuditData"),
 )
-_INDEX = {alias: number for number, (alias, _) in enumerate(FIELDS, start=1)}
 # Fields mapped with text(): strings or null only (numbers, objects … go to Python).
 TEXT_FIELDS = (
     "Id",
@@ -94,8 +94,15 @@ TEXT_FIELDS = (
 INT_FIELDS = ("RecordType", "UserType", "LogonType", "InternalLogonType", "OperationCount")
 NAME_VALUE_FIELDS = ("Parameters", "ExtendedProperties", "DeviceProperties", "OperationProperties")
 GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-# Texts orjson and DuckDB's yyjson read differently (escapes, NaN, integers beyond 64 bits).
-HAZARDS = r"\\u|NaN|Infinity|[0-9]{19}"
+# JSON DuckDB's reader accepts and orjson refuses: those records go to the Python reader,
+# which quarantines them. (Comments, bad escapes and raw control characters fail json_valid.)
+LENIENT = (
+    r"contains(doc, 'NaN') OR contains(doc, 'Infinity') OR regexp_matches(doc, ',[ \t\r\n]*[}\]]')"
+)
+# DuckDB's JSON structures match keys case-sensitively but refuse two keys differing in case
+# only: the later spelling of such a pair is read on its own, in the rare records holding it.
+_CASED_TWINS = ("id_", "ClientIp")
+_CONTEXT = ("CtxClientAppId", "CtxAADSessionId", "CtxUniqueTokenId", "CtxIssuedAtTime")
 
 
 @cache
@@ -108,47 +115,65 @@ def macros_sql() -> str:
     return text.replace("{WS}", PY_WHITESPACE).replace("{ROOTS}", f"MAP {{{roots}}}")
 
 
+def _structure(aliases: tuple[str, ...], prefix: str = "$.") -> str:
+    """A ``json_transform`` structure reading each field of ``aliases`` as JSON text."""
+    paths = dict(FIELDS)
+    keys = (paths[alias].removeprefix(prefix) for alias in aliases)
+    return "{" + ", ".join(f'"{key}": "JSON"' for key in keys) + "}"
+
+
 def fields_sql(source: str, fills: dict[str, tuple[str, ...]]) -> str:
     """Per record of ``source`` (``line``, ``doc``, CSV columns): every field in one parse.
 
-    Columns: ``f`` (the fields' JSON texts, NULL when the document is not one the SQL reads
-    exactly), ``fill_<field>`` (CSV exports fill blank fields from their own columns) and the
-    decoded name-value lists ``nv_<field>`` (NULL when an entry has a shape left to Python).
+    Columns: ``j_<field>`` (the field's JSON text; no row when the document is not one the
+    SQL reads exactly), ``e_<field>`` (string values), ``fill_<field>`` (CSV exports fill
+    blank fields from their own columns), the decoded name-value lists ``nv_<field>`` (NULL
+    when an entry has a shape left to Python) and ``textual_ok`` (text fields hold strings).
     """
-    paths = ", ".join(f"'{path}'" for _, path in FIELDS)
+    top = tuple(a for a, p in FIELDS if a not in _CASED_TWINS + _CONTEXT)
     extras = "".join(f', "{name}"' for names in fills.values() for name in names)
-    plain = (
-        f"SELECT line, doc{extras} FROM {source} WHERE left(doc, 1) = '{{' AND json_valid(doc) "
-        f"AND NOT regexp_matches(doc, '{HAZARDS}') AND json(doc) = doc "
-        "AND len(json_keys(doc)) = len(list_distinct(json_keys(doc)))"
+    twins = "".join(
+        f", CASE WHEN contains(doc, '\"{path[2:]}\"') THEN json_extract(doc, '{path}') END AS x_{a}"
+        for a, path in FIELDS
+        if a in _CASED_TWINS
     )
     parsed = (
-        f"SELECT line{extras}, json_extract(doc, [{paths}]) AS f, "
-        f"json_extract_string(doc, [{paths}]) AS es, json_type(doc, [{paths}]) AS ty "
-        f"FROM ({plain})"
+        f"SELECT line{extras}{twins}, json_transform(doc, '{_structure(top)}') AS s "
+        f"FROM {source} WHERE left(doc, 1) = '{{' AND json_valid(doc) AND NOT ({LENIENT})"
     )
-    filled = "".join(f", {_filled(alias, names)} AS fill_{alias}" for alias, names in fills.items())
-    lists = "".join(f", ms_nv(f[{_INDEX[a]}]) AS nv_{a}" for a in NAME_VALUE_FIELDS)
-    textual = ", ".join(str(_INDEX[a]) for a in TEXT_FIELDS if a not in fills)
-    singles = "".join(f", f[{_INDEX[a]}] AS j_{a}" for a, _ in FIELDS if a not in fills)
-    texts = "".join(f", es[{_INDEX[a]}] AS e_{a}" for a in TEXT_FIELDS if a not in fills)
-    return (
-        f"SELECT line{singles}{texts}{filled}{lists}, "
-        f"NOT list_has_any(list_select(ty, [{textual}]), "
-        "['BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN', 'OBJECT', 'ARRAY']) AS textual_ok "
-        f"FROM ({parsed}) WHERE f IS NOT NULL"
+    context = (
+        "CASE WHEN left(s.AppAccessContext, 1) = '{' THEN json_transform(s.AppAccessContext, "
+        f"'{_structure(_CONTEXT, '$.AppAccessContext.')}') END AS c"
     )
+    unpacked = f"SELECT *, {context} FROM ({parsed})"
+
+    def json_of(alias: str) -> str:
+        if alias in _CASED_TWINS:
+            return f"x_{alias}"
+        if alias in _CONTEXT:
+            return f"c.{dict(FIELDS)[alias].rsplit('.', 1)[1]}"
+        return f's."{dict(FIELDS)[alias][2:]}"'
+
+    lists = "".join(f", ms_nv(s.{a}) AS nv_{a}" for a in NAME_VALUE_FIELDS)
+    textual = " AND ".join(f"ms_textual({json_of(a)})" for a in TEXT_FIELDS if a not in fills)
+    singles = "".join(f", {json_of(a)} AS j_{a}" for a, _ in FIELDS if a not in fills)
+    texts = "".join(f", ms_str({json_of(a)}) AS e_{a}" for a in TEXT_FIELDS if a not in fills)
+    filled = "".join(
+        f", {_filled(alias, names, json_of(alias))} AS fill_{alias}"
+        for alias, names in fills.items()
+    )
+    return f"SELECT line{singles}{texts}{filled}{lists}, {textual} AS textual_ok FROM ({unpacked})"
 
 
-def _filled(alias: str, columns: tuple[str, ...]) -> str:
-    """A field's JSON text, or the first non-blank of the export's ``columns`` when blank."""
-    value = f"f[{_INDEX[alias]}]"
-    for column in columns:
-        value = (
-            f'CASE WHEN ms_jblank({value}) AND NOT ms_blank("{column}") '
-            f'THEN to_json("{column}") ELSE {value} END'
-        )
-    return value
+def _filled(alias: str, columns: tuple[str, ...], value: str) -> str:
+    """A field's JSON text, or the first non-blank of the export's ``columns`` when blank.
+
+    One flat CASE (not one nested per column): macros expand their arguments inline.
+    """
+    whens = "".join(
+        f' WHEN NOT ms_blank("{column}") THEN to_json("{column}")' for column in columns
+    )
+    return f"CASE WHEN NOT ms_jblank({value}) THEN {value}{whens} ELSE {value} END"
 
 
 class _Exprs:
