@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         "--path",
         choices=("record", "bulk", "both"),
         default="both",
-        help="ingest record by record, through the bulk SQL path (default for large files), or both",
+        help="record by record, through the bulk SQL path (default for large files), or both",
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
