@@ -26,14 +26,14 @@ CREATE OR REPLACE TEMP MACRO ms_str(j) AS CASE WHEN left(j, 1) = '"' THEN
 CREATE OR REPLACE TEMP MACRO ms_jblank(j) AS
     j IS NULL OR j = 'null' OR (left(j, 1) = '"' AND ms_blank(j->>'$'));
 -- to_int / enum_int on a JSON value the gate accepted (int32, digit string, blank string).
-CREATE OR REPLACE TEMP MACRO ms_int_ok(j, digits) AS CASE ms_kind(j)
-    WHEN 'n' THEN true
-    WHEN 'i' THEN regexp_full_match(j, '-?[0-9]{1,' || digits || '}')
-    WHEN 's' THEN ms_blank(ms_str(j)) OR regexp_full_match(ms_str(j), '[0-9]{1,' || digits || '}')
-    ELSE false END;
-CREATE OR REPLACE TEMP MACRO ms_int(j) AS CASE ms_kind(j)
-    WHEN 'i' THEN TRY_CAST(j AS BIGINT)
-    WHEN 's' THEN TRY_CAST(ms_str(j) AS BIGINT) END;
+CREATE OR REPLACE TEMP MACRO ms_int_ok(j, digits) AS CASE
+    WHEN j IS NULL OR j = 'null' THEN true
+    WHEN left(j, 1) = '"' THEN
+        ms_blank(ms_str(j)) OR regexp_full_match(ms_str(j), '[0-9]{1,' || digits || '}')
+    ELSE regexp_full_match(j, '-?[0-9]{1,' || digits || '}') END;
+-- (Only read where ms_int_ok holds: a JSON integer or a digit string.)
+CREATE OR REPLACE TEMP MACRO ms_int(j) AS CASE
+    WHEN left(j, 1) = '"' THEN TRY_CAST(ms_str(j) AS BIGINT) ELSE TRY_CAST(j AS BIGINT) END;
 CREATE OR REPLACE TEMP MACRO ms_textual(j) AS j IS NULL OR j = 'null' OR left(j, 1) = '"';
 -- parse_time on the two forms the bulk path maps: ISO-8601 (any fraction, optional Z) and
 -- US 'M/D/YYYY h:mm[:ss][.f] [AM|PM]' (Purview CSV). Other forms: the gate sends them to Python.
@@ -54,9 +54,16 @@ CREATE OR REPLACE TEMP MACRO ms_us_time(p) AS CASE WHEN p.y <> '' THEN ms_clock(
     CAST(p.y AS INTEGER), CAST(p.mo AS INTEGER), CAST(p.d AS INTEGER),
     ms_us_hour(CAST(p.h AS INTEGER), p.ap), CAST(p.mi AS INTEGER),
     CAST(CASE WHEN p.s = '' THEN '0' ELSE p.s END AS INTEGER), p.f) END;
-CREATE OR REPLACE TEMP MACRO ms_time_ok(s) AS s IS NULL OR ms_iso(s) OR ms_us_parts(s).y <> '';
+CREATE OR REPLACE TEMP MACRO ms_time_ok(s) AS CASE
+    WHEN s IS NULL OR ms_iso(s) THEN true ELSE ms_us_parts(s).y <> '' END;
+-- The common ISO form DuckDB's cast reads exactly as Python's fromisoformat does: up to six
+-- fractional digits, no year 0, hours below 24, seconds below 60.
+CREATE OR REPLACE TEMP MACRO ms_iso_plain(s) AS
+    regexp_full_match(s, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z?')
+    AND NOT starts_with(s, '0000') AND s[12:13] < '24' AND s[18:19] < '60';
 CREATE OR REPLACE TEMP MACRO ms_time(s) AS CASE
     WHEN s IS NULL THEN NULL
+    WHEN ms_iso_plain(s) THEN TRY_CAST(CASE WHEN ends_with(s, 'Z') THEN s[:-2] ELSE s END AS TIMESTAMP)
     WHEN ms_iso(s) THEN ms_clock(CAST(left(s, 4) AS INTEGER), CAST(s[6:7] AS INTEGER),
         CAST(s[9:10] AS INTEGER), CAST(s[12:13] AS INTEGER), CAST(s[15:16] AS INTEGER),
         CAST(s[18:19] AS INTEGER), regexp_extract(s, '\.([0-9]+)', 1))
@@ -82,14 +89,13 @@ CREATE OR REPLACE TEMP MACRO ms_bool(j) AS CASE ms_kind(j)
         END END;
 -- A [{"Name": …, "Value": …}] list as [{n, v}] (v: the value's JSON text); NULL when some
 -- entry is not an object with a string Name and a Value (the Python reader handles those).
-CREATE OR REPLACE TEMP MACRO ms_nv_of(types, entries) AS CASE
-    WHEN list_bool_and(list_transform(types, lambda t: t = 'OBJECT')) IS NOT false
-     AND list_bool_and(list_transform(entries,
-            lambda e: left(e.Name, 1) = '"' AND e.Value IS NOT NULL)) IS NOT false
+CREATE OR REPLACE TEMP MACRO ms_nv_of(entries) AS CASE
+    WHEN list_bool_and(list_transform(entries,
+            lambda e: coalesce(left(e.Name, 1) = '"' AND e.Value IS NOT NULL, false))) IS NOT false
     THEN list_filter(list_transform(entries, lambda e: {'n': ms_str(e.Name), 'v': e.Value}),
         lambda e: e.n <> '') END;
 CREATE OR REPLACE TEMP MACRO ms_nv(j) AS CASE ms_kind(j) WHEN 'n' THEN []
-    WHEN 'a' THEN ms_nv_of(json_type(j, '$[*]'), from_json(j, '[{"Name":"JSON","Value":"JSON"}]'))
+    WHEN 'a' THEN ms_nv_of(from_json(j, '[{"Name":"JSON","Value":"JSON"}]'))
     END;
 CREATE OR REPLACE TEMP MACRO ms_nv_get(l, name) AS list_filter(l, lambda e: e.n = name)[1].v;
 CREATE OR REPLACE TEMP MACRO ms_nv_has(l, name) AS len(list_filter(l, lambda e: e.n = name)) > 0;
