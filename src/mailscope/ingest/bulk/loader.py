@@ -103,6 +103,7 @@ class BulkLoader:
         self.connection.execute("DROP TABLE IF EXISTS _ms_rows")
         self.connection.execute("DROP TABLE IF EXISTS _ms_fields")
         self.connection.execute("DROP TABLE IF EXISTS _ms_items")
+        self.connection.execute("DROP TABLE IF EXISTS _ms_known")
         return self.counts
 
     def _load_chunk(self, chunk: Chunk) -> None:
@@ -191,9 +192,15 @@ class BulkLoader:
                 if repeats and repeats[0]
                 else ""
             )
+            # Keys already stored: found by probing the table with the (smaller) chunk, not
+            # by an anti-join that would hash every stored key again for each chunk.
+            self.connection.execute(
+                f"CREATE OR REPLACE TEMP TABLE _ms_known AS SELECT DISTINCT t.record_key "
+                f"FROM {table} t JOIN {stage} b ON t.record_key = b.record_key"
+            )
             inserted = self.connection.execute(
                 f"INSERT INTO {table} SELECT * FROM {stage} b WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {table} t WHERE t.record_key = b.record_key){first_only}"
+                f"(SELECT 1 FROM _ms_known k WHERE k.record_key = b.record_key){first_only}"
             ).fetchone()
             if table == "audit_events":
                 self.counts.inserted += int(inserted[0]) if inserted else 0
