@@ -8,10 +8,12 @@ import duckdb
 import pytest
 
 from mailscope.ingest import pipeline
+from mailscope.ingest.bulk import loader
 from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader
 from mailscope.ingest.pipeline import ingest
 from mailscope.store.case import open_case
-from tests.ingest.bulk.records import GUIDS, mail_access, write_json_lines
+from tests.ingest.bulk.records import GUIDS, mail_access, odd_records, write_json_lines
+from tests.ingest.bulk.twin import assert_same
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -63,3 +65,13 @@ def test_a_failed_bulk_load_leaves_no_rows_behind(
         assert access.fetchone() == (0,)
     finally:
         store.close()
+
+
+def test_records_left_to_python_are_staged_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "PYTHON_BATCH", 3)
+    path = write_json_lines(tmp_path / "odd.jsonl", odd_records())
+    outcome = assert_same(tmp_path, path)
+    [(_, _, records, parsed, quarantined, duplicates)] = outcome.files
+    assert records == len(odd_records()) and parsed + quarantined + duplicates == records

@@ -70,7 +70,9 @@ def json_line_chunks(stream: BinaryIO, block: int = BLOCK_BYTES) -> Iterator[Chu
         del data  # at most two blocks alive: this one and the next read
         chunk, count = _block_chunk(_first(buffer, first_line), first_line)
         first_line += count
+        del buffer
         yield chunk
+        del chunk  # the consumer has dropped it too: the next read is the only block alive
 
 
 def _first(buffer: bytes, first_line: int) -> bytes:

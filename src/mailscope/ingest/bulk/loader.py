@@ -30,6 +30,7 @@ from mailscope.store.writer import arrow_schema, arrow_table
 TABLES = ("audit_events", "mail_access")
 MEMORY_LIMIT = "640MB"
 ARROW_BATCH = 16_384
+PYTHON_BATCH = 20_000  # records mapped in Python between two inserts (bounds their memory)
 # Python mapping of one record the SQL did not map: (line, original record) -> item.
 PythonMapper = Callable[[int, object], Item]
 
@@ -98,6 +99,7 @@ class BulkLoader:
                 self.quarantine(bad)
             if len(chunk):
                 self._load_chunk(chunk)
+            del chunk  # free this block before the next one is read
         for table in TABLES:
             self.connection.execute(f"DROP TABLE IF EXISTS _ms_stage_{table}")
         self.connection.execute("DROP TABLE IF EXISTS _ms_rows")
@@ -159,17 +161,23 @@ class BulkLoader:
         self.connection.execute(_ACCESS_FROM_EVENTS, {"sha": self.sha256})
 
     def _stage_python(self, chunk: Chunk, positions: list[int]) -> None:
-        buffers: dict[str, dict[str, list[object]]] = {
-            table: {name: [] for name in schema.names} for table, schema in self._schemas.items()
-        }
-        for position in positions:
-            line = chunk.lines[position].as_py()
-            item = self.python_mapper(line, chunk.original(position))
-            if isinstance(item, Bad):
-                self.quarantine(item)
-                continue
-            self.counts.primary += 1
-            _buffer(buffers, item, self.sha256)
+        """Map the records the SQL left over in Python, staging them every PYTHON_BATCH."""
+        for start in range(0, len(positions), PYTHON_BATCH):
+            buffers: dict[str, dict[str, list[object]]] = {
+                table: {name: [] for name in schema.names}
+                for table, schema in self._schemas.items()
+            }
+            for position in positions[start : start + PYTHON_BATCH]:
+                line = chunk.lines[position].as_py()
+                item = self.python_mapper(line, chunk.original(position))
+                if isinstance(item, Bad):
+                    self.quarantine(item)
+                    continue
+                self.counts.primary += 1
+                _buffer(buffers, item, self.sha256)
+            self._stage_buffers(buffers)
+
+    def _stage_buffers(self, buffers: dict[str, dict[str, list[object]]]) -> None:
         for table, columns in buffers.items():
             if not columns["record_key"]:
                 continue
