@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailscope.ingest.bulk.loader import BulkLoader
 from tests.ingest.bulk.records import (
     GUIDS,
     mail_access,
@@ -17,7 +16,7 @@ from tests.ingest.bulk.records import (
     write_json_lines,
     write_purview_csv,
 )
-from tests.ingest.bulk.twin import assert_same
+from tests.ingest.bulk.twin import assert_same, fast_records
 from tests.paths import sample
 
 BAD_LINES = (
@@ -31,22 +30,8 @@ BAD_LINES = (
 )
 
 
-def _fast_records(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts of SQL-mapped records per bulk load in this test (proves the SQL path ran)."""
-    seen: list[int] = []
-    load = BulkLoader.load
-
-    def spy(self: BulkLoader, chunks: object) -> object:
-        counts = load(self, chunks)  # type: ignore[arg-type]
-        seen.append(counts.fast)
-        return counts
-
-    monkeypatch.setattr(BulkLoader, "load", spy)
-    return seen
-
-
 def test_real_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = _fast_records(monkeypatch)
+    fast = fast_records(monkeypatch)
     paths = [
         sample("ual/purview-export-huntress2023.csv"),
         sample("ual/management-api-sekoia.jsonl"),
@@ -57,7 +42,7 @@ def test_real_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_odd_json_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = _fast_records(monkeypatch)
+    fast = fast_records(monkeypatch)
     path = write_json_lines(tmp_path / "odd.jsonl", odd_records(), BAD_LINES)
     outcome = assert_same(tmp_path, path)
     [(_, _, records, parsed, quarantined, duplicates)] = outcome.files
@@ -68,7 +53,7 @@ def test_odd_json_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_odd_purview_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast = _fast_records(monkeypatch)
+    fast = fast_records(monkeypatch)
     path = write_purview_csv(tmp_path / "odd.csv", odd_records())
     assert_same(tmp_path, path)
     assert fast[0] > 0

@@ -13,27 +13,14 @@ from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader
 from mailscope.ingest.pipeline import ingest
 from mailscope.store.case import open_case
 from tests.ingest.bulk.records import GUIDS, mail_access, odd_records, write_json_lines
-from tests.ingest.bulk.twin import assert_same
-
-
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    loads: list[int] = []
-    load = BulkLoader.load
-
-    def spy(self: BulkLoader, chunks: object) -> BulkCounts:
-        counts = load(self, chunks)  # type: ignore[arg-type]
-        loads.append(counts.fast)
-        return counts
-
-    monkeypatch.setattr(BulkLoader, "load", spy)
-    return loads
+from tests.ingest.bulk.twin import assert_same, fast_records
 
 
 @pytest.mark.parametrize(("threshold", "bulk_loads"), [(0, 1), (1 << 40, 0)])
 def test_large_files_go_through_the_bulk_path_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, bulk_loads: int
 ) -> None:
-    loads = _spy(monkeypatch)
+    loads = fast_records(monkeypatch)
     monkeypatch.setattr(pipeline, "BULK_MIN_BYTES", threshold)
     path = write_json_lines(tmp_path / "a.jsonl", [mail_access(g) for g in GUIDS[:4]])
     run = ingest(tmp_path / "case", [path])

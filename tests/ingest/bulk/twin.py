@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+import pytest
 
 from mailscope.ingest.base import Item, Reader, Source
+from mailscope.ingest.bulk.loader import BulkLoader
 from mailscope.ingest.pipeline import FileResult, ingest
 from mailscope.ingest.registry import all_readers
 from mailscope.store.case import open_case
@@ -91,3 +93,17 @@ def assert_same(tmp: Path, *paths: Path) -> Outcome:
         for mine, theirs in zip(fast.tables[table], rows, strict=True):
             assert mine == theirs, table
     return fast
+
+
+def fast_records(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts of SQL-mapped records per bulk load in this test (proves the SQL path ran)."""
+    seen: list[int] = []
+    load = BulkLoader.load
+
+    def spy(self: BulkLoader, chunks: object) -> object:
+        counts = load(self, chunks)  # type: ignore[arg-type]
+        seen.append(counts.fast)
+        return counts
+
+    monkeypatch.setattr(BulkLoader, "load", spy)
+    return seen
