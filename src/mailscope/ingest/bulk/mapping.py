@@ -1,10 +1,11 @@
 """The SQL twin of ``readers/ual/auditdata.py`` for records whose form it can map exactly.
 
 Three queries per chunk: ``fields_sql`` parses each record once and splits out every field
-the Python mapper reads; ``rows_sql`` decides per record whether the SQL mapping is exact
-(``fast``: canonical JSON, a GUID ``Id``, values of the kinds and forms the macros of
-``macros.sql`` handle) and maps it to ``audit_events`` columns; ``ITEMS_SQL`` flattens the
-Folders of fast MailItemsAccessed records into ``mail_access`` rows. Records that are not
+the Python mapper reads; ``rows_sql``, run over it as a subquery, decides per record
+whether the SQL mapping is exact (``fast``: valid strict JSON, a GUID ``Id``, values of the
+kinds and forms the macros of ``macros.sql`` handle) and maps it to ``audit_events``
+columns; ``ITEMS_SQL`` flattens the Folders of fast MailItemsAccessed records into
+``mail_access`` rows. Records that are not
 ``fast`` go through the Python reader, so both paths agree row for row.
 
 Each record is parsed once (``json_transform`` into a structure of the fields' JSON texts).
