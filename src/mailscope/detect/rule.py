@@ -111,6 +111,14 @@ class Detection:
 ENTITY_COLUMNS = ("mailboxes", "users", "apps", "ips", "sessions", "tokens", "evidence_keys")
 """List-valued result columns of detection SQL, copied onto the Finding."""
 
+ACCESS_ENTITIES_SQL = """array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
+    array_agg(DISTINCT client_ip) AS ips,
+    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
+    array_agg(DISTINCT unique_token_id) AS tokens,
+    array_agg(DISTINCT record_key) AS evidence_keys,
+    min(time) AS first_seen, max(time) AS last_seen"""
+"""Entity columns of a detection grouping ``mail_access`` / ``audit_events`` rows."""
+
 
 def sql_detection(
     *,

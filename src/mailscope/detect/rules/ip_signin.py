@@ -11,9 +11,9 @@ managed-identity sign-ins) is not judged here.
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, history, merge, signin
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
 
-_SQL = """
+_SQL = f"""
 WITH coverage AS (SELECT min(time) AS logs_start FROM signins WHERE success),
 signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success AND ip <> ''),
 users AS (SELECT DISTINCT lower(upn) AS upn FROM signins WHERE upn <> ''),
@@ -33,12 +33,7 @@ reads AS (
 SELECT lower(user_id) AS user_name, client_ip AS ip,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT lower(user_id)) AS users,
-    array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
-    array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
-    min(time) AS first_seen, max(time) AS last_seen,
+    {ACCESS_ENTITIES_SQL},
     count(*) AS records, count(DISTINCT mailbox_upn) AS mailbox_count
 FROM reads
 GROUP BY lower(user_id), client_ip

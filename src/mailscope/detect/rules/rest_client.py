@@ -12,9 +12,9 @@ sign-ins and stay medium.
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, backed_access, history, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
 
-_SQL = """
+_SQL = f"""
 WITH signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success),
 issued AS (SELECT DISTINCT unique_token_id AS id FROM signins WHERE unique_token_id <> ''),
 rest AS (
@@ -30,12 +30,7 @@ rest AS (
 SELECT client_ip AS ip,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT user_id) AS users,
-    array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
-    array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
-    min(time) AS first_seen, max(time) AS last_seen,
+    {ACCESS_ENTITIES_SQL},
     count(DISTINCT mailbox_upn) AS mailbox_count,
     count(*) AS records,
     CASE WHEN avg(CASE WHEN unbacked THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 'high' ELSE 'medium' END

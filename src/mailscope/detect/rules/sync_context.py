@@ -11,7 +11,7 @@ folders within an hour) alone are weak; new context plus burst is strong.
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, history, merge, signin
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
 
 BURST_FOLDERS = 3
 
@@ -40,12 +40,7 @@ scored AS (
 SELECT mailbox_upn AS mailbox, client_ip AS ip,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT user_id) AS users,
-    array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
-    array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
-    min(time) AS first_seen, max(time) AS last_seen,
+    {ACCESS_ENTITIES_SQL},
     count(DISTINCT folder_path) AS folders,
     max(nearby_folders) AS burst,
     bool_or(new_context) AS new_context,
