@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
 
-from mailscope.ingest.base import Bad, Item, Parsed
+from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.bulk.chunks import TRAILING_BLANKS, Chunk
 from mailscope.ingest.bulk.mapping import (
     ITEMS_SQL,
@@ -90,6 +91,17 @@ class BulkLoader:
             connection.execute(
                 f"CREATE OR REPLACE TEMP TABLE _ms_stage_{table} AS SELECT * FROM {table} LIMIT 0"
             )
+
+    def load_source(
+        self, source: Source, chunks: Callable[[BinaryIO], Iterable[Chunk]]
+    ) -> BulkCounts:
+        """Load ``source``, cut into chunks by ``chunks``, with DuckDB's memory capped."""
+        restore = bounded(self.connection)
+        try:
+            with source.open() as stream:
+                return self.load(chunks(stream))
+        finally:
+            restore()
 
     def load(self, chunks: Iterable[Chunk]) -> BulkCounts:
         """Map and insert every chunk; the counts of the whole file."""

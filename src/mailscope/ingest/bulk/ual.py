@@ -10,7 +10,7 @@ import orjson
 
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.bulk.chunks import csv_row_chunks, json_line_chunks
-from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader, PythonMapper, bounded
+from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader, PythonMapper
 from mailscope.ingest.containers import (
     MAX_RECORD_BYTES,
     _element,
@@ -64,12 +64,7 @@ def load_json_lines(
         python_mapper=python_mapper,
         quarantine=quarantine,
     )
-    restore = bounded(connection)
-    try:
-        with source.open() as stream:
-            return loader.load(json_line_chunks(stream))
-    finally:
-        restore()
+    return loader.load_source(source, json_line_chunks)
 
 
 def load_search_csv(
@@ -93,9 +88,4 @@ def load_search_csv(
         python_mapper=python_mapper,
         quarantine=quarantine,
     )
-    restore = bounded(connection)
-    try:
-        with source.open() as stream:
-            return loader.load(csv_row_chunks(stream, extras))
-    finally:
-        restore()
+    return loader.load_source(source, lambda stream: csv_row_chunks(stream, extras))
