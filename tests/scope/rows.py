@@ -65,7 +65,7 @@ def read(
     ip: str,
     session: str | None,
     token: str | None,
-    app: str = "owa",
+    app: str = "9199bf20-a13f-4107-85dc-02114787ef48",
     access: str = "Bind",
     message_id: str | None = None,
     folder: str = "Inbox",
@@ -154,3 +154,43 @@ def finding(
 def hours(n: float) -> timedelta:
     """``n`` hours."""
     return timedelta(hours=n)
+
+
+SIGNIN_KINDS = ("interactive", "noninteractive", "service_principal")
+
+
+def signin_export(
+    connection: duckdb.DuckDBPyConnection,
+    users: tuple[str, ...],
+    start: datetime,
+    end: datetime,
+    *,
+    ip: str = "198.51.100.10",
+    kinds: tuple[str, ...] = SIGNIN_KINDS,
+) -> None:
+    """Sign-in exports of ``kinds`` covering ``start``..``end``: a sign-in of each user (and
+    of a service principal) at each end, so the anti-join can judge tokens in between."""
+    for n, at in enumerate((start, end)):
+        for kind in kinds:
+            if kind == "service_principal":
+                signin(
+                    connection,
+                    upn="",
+                    ip="20.51.6.11",
+                    session="",
+                    token=f"sp-{n}",
+                    at=at,
+                    kind=kind,
+                    app="backup",
+                )
+                continue
+            for upn in users:
+                signin(
+                    connection,
+                    upn=upn,
+                    ip=ip,
+                    session=f"S-{upn}-{kind}-{n}",
+                    token=f"T-{upn}-{kind}-{n}",
+                    at=at,
+                    kind=kind,
+                )

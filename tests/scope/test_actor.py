@@ -1,5 +1,5 @@
-"""Actor clustering on hand-made store rows: seeds must be confirmed, expansion must not
-run through shared infrastructure, and look-alikes stay out."""
+"""Actor clustering on hand-made store rows: seeds must be confirmed, expansion runs only
+through strong keys, look-alikes stay out, and every attribution carries its chain."""
 
 from __future__ import annotations
 
@@ -8,12 +8,26 @@ from pathlib import Path
 import duckdb
 
 from mailscope.scope.activity import build_activity
-from mailscope.scope.actor import Actor, cluster_actor
-from tests.scope.rows import T0, finding, hours, new_case, read, signin
+from mailscope.scope.actor import CONFIRMED, SUSPECTED, Actor, cluster_actor
+from tests.scope.rows import (
+    SIGNIN_KINDS,
+    T0,
+    finding,
+    hours,
+    insert,
+    new_case,
+    read,
+    signin,
+    signin_export,
+)
 
-OFFICE = "10.0.0.1"
+OFFICE = "198.51.100.10"
 PROXY = "203.0.113.5"
 HOTEL = "198.51.100.7"
+VENDOR = "20.51.6.11"
+GRAPH = "00000003-0000-0000-c000-000000000000"
+OWA = "9199bf20-a13f-4107-85dc-02114787ef48"
+USERS = ("v@x", "w@x", "u@x", "admin@x")
 
 
 def _cluster(connection: duckdb.DuckDBPyConnection) -> Actor:
@@ -21,8 +35,26 @@ def _cluster(connection: duckdb.DuckDBPyConnection) -> Actor:
     return cluster_actor(connection)
 
 
+def _mailboxes(connection: duckdb.DuckDBPyConnection, actor: Actor, tier: str) -> set[str]:
+    combos = [c for c, link in actor.combos.items() if link.tier == tier]
+    if not combos:
+        return set()
+    rows = connection.execute(
+        "SELECT DISTINCT mailbox FROM _activity WHERE source = 'mail_access' "
+        "AND combo IN (SELECT unnest(?::UBIGINT[]))",
+        [combos],
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _cover(connection: duckdb.DuckDBPyConnection, kinds: tuple[str, ...] = SIGNIN_KINDS) -> None:
+    """Sign-in exports spanning T0 - 2 days .. T0 + 3 days, each user at the office."""
+    signin_export(connection, USERS, T0 - hours(48), T0 + hours(72), ip=OFFICE, kinds=kinds)
+
+
 def _benign_office(connection: duckdb.DuckDBPyConnection) -> None:
     """Two owners reading their own mail from the office with signed-in sessions."""
+    _cover(connection)
     for n, upn in enumerate(("v@x", "w@x")):
         signin(connection, upn=upn, ip=OFFICE, session=f"S{n}", token=f"T{n}", at=T0)
         read(
@@ -61,10 +93,13 @@ def test_forged_tokens_seed_the_actor_and_ip_expansion_reaches_id_less_records(
         message_id="<b@x>",
     )
     actor = _cluster(connection)
-    assert actor.sessions == {"FS"}
-    assert actor.tokens == {"FT"}
-    assert actor.ips == {PROXY}
-    assert actor.apps == set()  # the shared first-party app id is never followed
+    assert actor.values("session") == ["FS"]
+    assert actor.values("token") == ["FT"]
+    assert actor.values("ip") == [PROXY]
+    assert actor.values("app") == []  # the shared first-party app id is never followed
+    assert _mailboxes(connection, actor, CONFIRMED) == {"v@x", "u@x"}
+    chain = actor.chain(("ip", PROXY))
+    assert chain[0].startswith("forged-token signal: token FT")
 
 
 def test_an_office_ip_in_actor_records_is_not_followed(tmp_path: Path) -> None:
@@ -79,10 +114,21 @@ def test_an_office_ip_in_actor_records_is_not_followed(tmp_path: Path) -> None:
         token="FT",
         message_id="<a@x>",
     )
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(2),
+        ip=OFFICE,
+        session=None,
+        token=None,
+        message_id="<idless@x>",
+    )
     actor = _cluster(connection)
-    assert actor.sessions == {"FS"}
-    assert OFFICE not in actor.ips
-    assert "S0" not in actor.sessions and "S1" not in actor.sessions
+    assert actor.values("session") == ["FS"]
+    assert OFFICE in actor.shared_ips
+    assert _mailboxes(connection, actor, CONFIRMED) == {"v@x"}
+    # The id-less read from the shared office address near the actor's use is only suspected.
+    assert _mailboxes(connection, actor, SUSPECTED) == {"w@x"}
 
 
 def test_missing_ids_are_not_evidence(tmp_path: Path) -> None:
@@ -97,11 +143,99 @@ def test_missing_ids_are_not_evidence(tmp_path: Path) -> None:
         token=None,
         message_id="<c@x>",
     )
+    assert not _cluster(connection).combos
+
+
+def test_archiver_app_only_tokens_exchange_sessions_and_id_less_records(tmp_path: Path) -> None:
+    """The look-alike that put every mailbox in scope: app-only Graph reads whose tokens only
+    service-principal sign-ins issued, Exchange's own SessionId on every record, AppId the
+    Graph resource, and some records without AppAccessContext."""
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    for n, upn in enumerate(USERS):
+        at = T0 + hours(1 + n)
+        signin(
+            connection,
+            upn="",
+            ip=VENDOR,
+            session="",
+            token=f"AR{n}",
+            at=at,
+            kind="service_principal",
+            app="archiver",
+        )
+        key = read(
+            connection,
+            mailbox=upn,
+            at=at,
+            ip=VENDOR,
+            session=None,
+            token=f"AR{n}",
+            app=GRAPH,
+            message_id=f"<arch{n}@x>",
+        )
+        connection.execute(
+            "UPDATE mail_access SET session_id = ?, client_app_id = 'archiver' "
+            "WHERE record_key = ?",
+            [f"exchange-session-{n}", key],
+        )
+        read(
+            connection,
+            mailbox=upn,
+            at=at,
+            ip=VENDOR,
+            session=None,
+            token=None,
+            app=GRAPH,
+            message_id=f"<arch-agg{n}@x>",
+        )
+    finding(connection, "MS-NEW-APP-MAIL", apps=("archiver", GRAPH), ips=(VENDOR,))
     actor = _cluster(connection)
-    assert not actor.reasons
+    assert _mailboxes(connection, actor, CONFIRMED) == set()
+    assert actor.values("ip") == []
 
 
-def test_bec_ip_named_by_two_rules_pulls_in_its_signed_sessions(tmp_path: Path) -> None:
+def test_app_only_token_without_a_service_principal_export_is_unknown(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _cover(connection, ("interactive", "noninteractive"))
+    read(
+        connection,
+        mailbox="v@x",
+        at=T0 + hours(2),
+        ip=VENDOR,
+        session=None,
+        token="AR",
+        app="archiver",
+        message_id="<g@x>",
+    )
+    build_activity(connection)
+    row = connection.execute(
+        "SELECT backing, unknown_reason FROM _activity WHERE source = 'mail_access'"
+    ).fetchone()
+    assert row == ("unknown", "app_kind_absent")
+    assert not cluster_actor(connection).combos
+
+
+def test_records_before_the_sign_in_export_are_unknown(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _cover(connection)
+    read(
+        connection,
+        mailbox="v@x",
+        at=T0 - hours(60),
+        ip=PROXY,
+        session="OLD",
+        token="OLDT",
+        message_id="<early@x>",
+    )
+    build_activity(connection)
+    row = connection.execute(
+        "SELECT backing, unknown_reason FROM _activity WHERE source = 'mail_access'"
+    ).fetchone()
+    assert row == ("unknown", "outside_coverage")
+
+
+def test_bec_origin_and_an_intruders_change_confirm_the_session(tmp_path: Path) -> None:
     connection = new_case(tmp_path)
     _benign_office(connection)
     attacker = "192.0.2.66"
@@ -115,95 +249,142 @@ def test_bec_ip_named_by_two_rules_pulls_in_its_signed_sessions(tmp_path: Path) 
         token="BT",
         message_id="<d@x>",
     )
-    finding(connection, "signin.new_country", ips=(attacker,))
-    finding(connection, "mailbox.forwarding_rule", ips=(attacker,), mailboxes=("v@x",))
+    finding(
+        connection,
+        "MS-INBOX-RULE-BEC",
+        severity="medium",
+        ips=(attacker,),
+        users=("v@x",),
+        mailboxes=("v@x",),
+    )
     actor = _cluster(connection)
-    assert actor.ips == {attacker}
-    assert actor.sessions == {"BS"}
-    assert "S0" not in actor.sessions
+    assert actor.values("ip") == [attacker]
+    assert actor.values("session") == ["BS"]
+    assert _mailboxes(connection, actor, CONFIRMED) == {"v@x"}
+    assert "signed in from 192.0.2.66" in actor.chain(("session", "BS"))[0]
 
 
-def test_one_weak_finding_on_a_traveller_does_not_seed(tmp_path: Path) -> None:
+def test_a_traveller_with_only_an_observation_finding_does_not_seed(tmp_path: Path) -> None:
     connection = new_case(tmp_path)
     _benign_office(connection)
-    signin(connection, upn="d@x", ip=HOTEL, session="TS", token="TT", at=T0 + hours(5))
+    signin(connection, upn="w@x", ip=HOTEL, session="TS", token="TT", at=T0 + hours(5))
     read(
         connection,
-        mailbox="d@x",
+        mailbox="w@x",
         at=T0 + hours(6),
         ip=HOTEL,
         session="TS",
         token="TT",
         message_id="<e@x>",
     )
-    finding(connection, "signin.new_country", ips=(HOTEL,), sessions=("TS",))
-    assert not _cluster(connection).reasons
+    finding(connection, "MS-SYNC-NEW-CONTEXT", severity="medium", ips=(HOTEL,), sessions=("TS",))
+    assert not _cluster(connection).combos
 
 
-def test_shared_ip_named_by_two_rules_is_rejected_as_a_hub(tmp_path: Path) -> None:
+def test_shared_ip_named_by_two_rules_is_not_the_actor(tmp_path: Path) -> None:
     connection = new_case(tmp_path)
     _benign_office(connection)
-    finding(connection, "volume.throttled", ips=(OFFICE,))
-    finding(connection, "sync.burst", ips=(OFFICE,))
-    assert not _cluster(connection).reasons
+    finding(connection, "MS-MAILBOX-THROTTLED", severity="medium", ips=(OFFICE,))
+    finding(connection, "MS-SYNC-NEW-CONTEXT", severity="medium", ips=(OFFICE,))
+    assert not _cluster(connection).combos
 
 
-def test_app_named_by_two_rules_seeds_app_only_reads_and_their_sign_ins(tmp_path: Path) -> None:
-    connection = new_case(tmp_path)
-    _benign_office(connection)
-    signin(
-        connection,
-        upn="",
-        ip="91.132.139.207",
-        session="SP1",
-        token="AT",
-        at=T0 + hours(1),
-        kind="service_principal",
-        app="evil",
-    )
-    read(
-        connection,
-        mailbox="v@x",
-        at=T0 + hours(2),
-        ip="91.132.139.207",
-        session=None,
-        token="AT",
-        app="evil",
-        message_id="<f@x>",
-    )
-    finding(connection, "app.new_app_reading_mail", apps=("evil",))
-    finding(connection, "consent.app_grant", apps=("evil",))
-    actor = _cluster(connection)
-    assert actor.apps == {"evil"}
-    assert actor.ips == {"91.132.139.207"}
-    assert actor.sessions == {"SP1"}
-
-
-def test_app_named_by_one_rule_is_not_enough(tmp_path: Path) -> None:
+def test_a_high_finding_nothing_confirms_is_only_suspected(tmp_path: Path) -> None:
     connection = new_case(tmp_path)
     _benign_office(connection)
     signin(
         connection,
         upn="",
-        ip="20.51.6.11",
-        session="SP2",
-        token="AR",
+        ip="198.51.100.99",
+        session="",
+        token="NT",
         at=T0,
         kind="service_principal",
-        app="archiver",
+        app="newapp",
     )
     read(
         connection,
-        mailbox="v@x",
+        mailbox="w@x",
         at=T0 + hours(2),
-        ip="20.51.6.11",
+        ip="198.51.100.99",
         session=None,
-        token="AR",
-        app="archiver",
-        message_id="<g@x>",
+        token="NT",
+        app="newapp",
+        message_id="<n@x>",
     )
-    finding(connection, "app.drift", apps=("archiver",))
-    assert not _cluster(connection).reasons
+    finding(connection, "MS-NEW-APP-MAIL", apps=("newapp",))
+    actor = _cluster(connection)
+    assert _mailboxes(connection, actor, CONFIRMED) == set()
+    assert _mailboxes(connection, actor, SUSPECTED) == {"w@x"}
+    assert actor.entities[("app", "newapp")].tier == SUSPECTED
+
+
+def test_oauth_app_tied_by_a_grant_from_the_actor_reads_from_then_on(tmp_path: Path) -> None:
+    """Midnight Blizzard: a compromised admin (new address, then a change) grants an app
+    mail permissions; the app's app-only reads after the grant are the actor's, its reads
+    before the grant are not."""
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    actor_ip, app = "45.153.231.8", "5a95e683-08ad-424e-a441-1d1aec52c02c"
+    # The app existed before (a dormant registration that read one mailbox once).
+    signin(
+        connection,
+        upn="",
+        ip=VENDOR,
+        session="",
+        token="OLD-SP",
+        at=T0 + hours(1),
+        kind="service_principal",
+        app=app,
+    )
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(1),
+        ip=VENDOR,
+        session=None,
+        token="OLD-SP",
+        app=app,
+        message_id="<before@x>",
+    )
+    signin(connection, upn="admin@x", ip=actor_ip, session="AS", token="AT", at=T0 + hours(10))
+    insert(
+        connection,
+        "directory_audits",
+        time=T0 + hours(10.5),
+        activity="Add app role assignment to service principal",
+        initiated_by_upn="admin@x",
+        initiated_by_ip=actor_ip,
+        modified_properties=f'[{{"ServicePrincipal.AppId": "{app}"}}]',
+    )
+    finding(connection, "MS-APP-MAIL-PERMISSION", ips=(actor_ip,), users=("admin@x",), apps=(app,))
+    for n, upn in enumerate(("v@x", "u@x")):
+        at = T0 + hours(12 + n)
+        signin(
+            connection,
+            upn="",
+            ip="91.132.139.207",
+            session="",
+            token=f"NEW{n}",
+            at=at,
+            kind="service_principal",
+            app=app,
+        )
+        read(
+            connection,
+            mailbox=upn,
+            at=at,
+            ip="91.132.139.207",
+            session=None,
+            token=f"NEW{n}",
+            app=app,
+            message_id=f"<after{n}@x>",
+        )
+    actor = _cluster(connection)
+    assert _mailboxes(connection, actor, CONFIRMED) == {"v@x", "u@x"}
+    assert actor.app_ties[app] == T0 + hours(10.5)
+    assert set(actor.values("ip")) == {actor_ip, "91.132.139.207"}
+    assert "Add app role assignment" in actor.chain(("app", app))[-1]
 
 
 def test_users_absent_from_the_sign_in_export_are_not_judged_forged(tmp_path: Path) -> None:
@@ -213,9 +394,9 @@ def test_users_absent_from_the_sign_in_export_are_not_judged_forged(tmp_path: Pa
         connection,
         mailbox="z@x",
         at=T0 + hours(2),
-        ip="10.9.9.9",
+        ip=PROXY,
         session="ZS",
         token="ZT",
         message_id="<z@x>",
     )
-    assert not _cluster(connection).reasons
+    assert not _cluster(connection).combos

@@ -13,7 +13,7 @@ import pytest
 from mailscope.scope.document import validate_document
 from mailscope.scope.run import scope_case
 from mailscope.store.case import open_case
-from tests.scope.rows import T0, hours, message, new_case, read, signin, user
+from tests.scope.rows import T0, hours, message, new_case, read, signin, signin_export, user
 
 PROXY = "203.0.113.5"
 SSN_BODY = "Benefits paperwork\nEmployee SSN: 123-45-6780\nPhone 202-555-0123"
@@ -22,6 +22,7 @@ SSN_BODY = "Benefits paperwork\nEmployee SSN: 123-45-6780\nPhone 202-555-0123"
 def _victim_with_content(connection: duckdb.DuckDBPyConnection) -> None:
     user(connection, "v@x", "Bureau A")
     user(connection, "u@x", "Bureau B")
+    signin_export(connection, ("v@x", "w@x", "u@x"), T0 - hours(48), T0 + hours(48))
     signin(connection, upn="v@x", ip="10.0.0.1", session="S0", token="T0", at=T0)
     signin(connection, upn="w@x", ip="10.0.0.1", session="S1", token="T1", at=T0)
     read(
@@ -184,6 +185,7 @@ def test_tables_blind_spots_and_determinism(tmp_path: Path) -> None:
         token="FT",
         message_id="<nocontent@x>",
     )
+    read(connection, mailbox="u@x", at=T0 + hours(4), ip=PROXY, session=None, token=None)
     connection.close()
     first = scope_case(tmp_path / "case").read_bytes()
     assert scope_case(tmp_path / "case").read_bytes() == first
@@ -199,7 +201,7 @@ def test_tables_blind_spots_and_determinism(tmp_path: Path) -> None:
             "SELECT kind, redacted FROM scope_sensitive_hits ORDER BY message_id"
         ).fetchall()
         assert hits == [("us_ssn", "***6780")]
-        assert connection.execute("SELECT count(*) FROM scope_access").fetchone() == (2,)
+        assert connection.execute("SELECT count(*) FROM scope_access").fetchone() == (3,)
         people = connection.execute(
             "SELECT upn, department, reason FROM scope_people ORDER BY upn"
         ).fetchall()

@@ -34,3 +34,22 @@ def sql_list(values: tuple[str, ...] | list[str]) -> str:
     """A SQL ``(…)`` list of quoted literals from trusted package data (quotes doubled)."""
     quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))
     return f"({quoted})"
+
+
+def resource_apps() -> dict[str, str]:
+    """Resource (audience) app id -> name: ids that say which API, never which client."""
+    table = _table()["resources"]
+    assert isinstance(table, dict)
+    ids = table["ids"]
+    assert isinstance(ids, dict)
+    return {str(k): str(v) for k, v in ids.items()}
+
+
+def client_app_sql(app_id: str = "app_id", client_app_id: str = "client_app_id") -> str:
+    """SQL for the client that made a request: ``ClientAppId`` when present, else ``AppId``
+    unless that names a resource (Graph, Exchange …), which every client shares."""
+    resources = sql_list(list(resource_apps()))
+    return (
+        f"coalesce(nullif({client_app_id}, ''), "
+        f"CASE WHEN {app_id} IN {resources} THEN NULL ELSE nullif({app_id}, '') END)"
+    )

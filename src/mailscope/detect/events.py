@@ -190,3 +190,24 @@ _PREFIX = {
 def _add(tables: Tables, row: dict[str, object]) -> None:
     table = _PREFIX[str(row["record_key"]).split("-", 1)[0]]
     tables.setdefault(table, []).append(row)
+
+
+SIGNIN_KINDS = ("interactive", "noninteractive", "service_principal")
+
+
+def signin_export(
+    first: float = 0,
+    last: float = 10,
+    users: tuple[str, ...] = ("alice@example.org",),
+    kinds: tuple[str, ...] = SIGNIN_KINDS,
+) -> Tables:
+    """Sign-in exports of ``kinds`` covering days ``first`` to ``last``: one sign-in per kind
+    and user at each end (service-principal ones by an app, with no user)."""
+    rows: list[dict[str, object]] = []
+    for day in (first, last):
+        for kind in kinds:
+            if kind in ("service_principal", "managed_identity"):
+                rows.append(signin(time=at(day), kind=kind, upn=None, user_id=None))
+                continue
+            rows += [signin(time=at(day), kind=kind, upn=u, user_id=u) for u in users]
+    return {"signins": rows}

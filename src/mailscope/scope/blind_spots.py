@@ -13,6 +13,7 @@ from itertools import pairwise
 
 import duckdb
 
+from mailscope.detect.backing import UNKNOWN_REASONS
 from mailscope.scope.exposure import MailboxExposure
 
 # Owners routinely leave mail untouched over a weekend; longer silences are gaps.
@@ -45,6 +46,7 @@ def find_blind_spots(
     """Every blind spot of the case, in a stable order."""
     spots = _coverage(connection)
     spots += _token_share(connection)
+    spots += _skipped_rules(connection)
     for box in boxes:
         spots += _audit_gaps(connection, box.upn)
         for start, end in box.throttle_windows:
@@ -92,24 +94,58 @@ def _coverage(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
 
 
 def _token_share(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
-    row = connection.execute(
-        "SELECT count(DISTINCT event_key), count(DISTINCT event_key) FILTER "
-        "(WHERE coalesce(unique_token_id, '') = '' AND coalesce(aad_session_id, '') = '' "
-        "AND coalesce(session_id, '') = ''), min(time), max(time) FROM mail_access"
-    ).fetchall()[0]
-    if not row or not row[0]:
-        return []
-    total, missing = int(row[0]), int(row[1])
-    share = missing / total
-    return [
-        BlindSpot(
-            "no_token_ids",
-            "mail_access",
-            row[2],
-            row[3],
-            f"{missing} of {total} MailItemsAccessed records ({share:.1%}) carry no "
-            "session or token id and cannot be tied to a sign-in",
+    """MailItemsAccessed records whose token no judgement could be made of, by reason."""
+    rows = connection.execute(
+        "SELECT a.unknown_reason, count(DISTINCT m.event_key), min(a.time), max(a.time), "
+        "any_value(t.total) FROM _activity a JOIN mail_access m USING (record_key) "
+        "CROSS JOIN (SELECT count(DISTINCT event_key) AS total FROM mail_access) t "
+        "WHERE a.source = 'mail_access' AND a.backing = 'unknown' "
+        "GROUP BY a.unknown_reason ORDER BY a.unknown_reason"
+    ).fetchall()
+    spots = _judgement_summary(connection)
+    for reason, missing, first, last, total in rows:
+        kind = "no_token_ids" if reason == "no_ids" else "unjudged_tokens"
+        share = missing / total if total else 0.0
+        spots.append(
+            BlindSpot(
+                kind,
+                "mail_access",
+                first,
+                last,
+                f"{missing} of {total} MailItemsAccessed records ({share:.1%}) cannot be tied "
+                f"to a sign-in or judged forged: {UNKNOWN_REASONS.get(str(reason), reason)}",
+            )
         )
+    return spots
+
+
+def _judgement_summary(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
+    """What the forged-token judgement could check: records backed, forged and unknown."""
+    row = connection.execute(
+        "SELECT count(DISTINCT m.event_key) FILTER (WHERE a.backing = 'backed'), "
+        "count(DISTINCT m.event_key) FILTER (WHERE a.backing = 'forged'), "
+        "count(DISTINCT m.event_key) FILTER (WHERE a.backing = 'unknown'), min(a.time), "
+        "max(a.time) FROM _activity a JOIN mail_access m USING (record_key) "
+        "WHERE a.source = 'mail_access'"
+    ).fetchone()
+    if not row or not any(row[:3]):
+        return []
+    backed, forged, unknown, first, last = row
+    detail = (
+        f"MailItemsAccessed tokens judged against the sign-in logs: {backed} record(s) backed "
+        f"by a sign-in, {forged} with ids no sign-in issued, {unknown} could not be judged"
+    )
+    return [BlindSpot("coverage", "token_judgement", first, last, detail)]
+
+
+def _skipped_rules(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
+    """Detections that could not run (no baseline, a log source absent)."""
+    return [
+        BlindSpot("rule_skipped", str(rule_id), None, None, str(reason))
+        for rule_id, reason in connection.execute(
+            "SELECT rule_id, reason FROM rule_runs WHERE status = 'skipped' "
+            "AND reason <> 'disabled' ORDER BY rule_id"
+        ).fetchall()
     ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -15,6 +16,7 @@ from typing import Any
 import jsonschema
 import orjson
 
+from mailscope.scope.evidence import MailboxEntry
 from mailscope.scope.exposed import ExposedMessage
 from mailscope.scope.exposure import BASES, MailboxExposure
 from mailscope.scope.org import Person, department_of, department_share
@@ -25,12 +27,15 @@ SCOPE_FILE = "scope.json"
 
 @dataclass(frozen=True, slots=True)
 class ActorSummary:
-    """The actor's identifiers as published in scope.json."""
+    """The actor's identifiers as published in scope.json (confirmed tier)."""
 
     ips: list[str]
     session_ids: list[str]
     app_ids: list[str]
     user_agents: list[str]
+    token_ids: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    entities: list[dict[str, object]] = field(default_factory=list)
 
 
 def iso(when: datetime) -> str:
@@ -56,8 +61,11 @@ def build_document(
     messages: list[ExposedMessage],
     actor: ActorSummary,
     directory: dict[str, Person],
+    entries: Sequence[MailboxEntry] = (),
 ) -> dict[str, Any]:
-    """The scope document from the exposure, the scanned messages and the actor."""
+    """The scope document from the exposure, the scanned messages, the actor and why each
+    mailbox is in scope. Totals and the headline count confirmed mailboxes only."""
+    why = {entry.upn: entry for entry in entries}
     by_box: dict[str, list[ExposedMessage]] = defaultdict(list)
     for message in messages:
         by_box[message.mailbox].append(message)
@@ -83,8 +91,10 @@ def build_document(
                     "itinerary_messages": sum(m.sensitivity.itinerary for m in found),
                     "marked_messages": sum(m.sensitivity.marking for m in found),
                 },
+                **_why(why.get(box.upn)),
             }
         )
+    suspected = [_suspected(e, directory) for e in entries if e.tier == "suspected"]
     return {
         "schema": SCHEMA_ID,
         "compromised_mailboxes": mailboxes,
@@ -93,7 +103,12 @@ def build_document(
             "session_ids": sorted(actor.session_ids),
             "app_ids": sorted(actor.app_ids),
             "user_agents": sorted(actor.user_agents),
+            "token_ids": sorted(actor.token_ids),
+            "accounts": sorted(actor.accounts),
+            "entities": actor.entities,
         },
+        "suspected_mailboxes": suspected,
+        "verdict": verdict(len(mailboxes), len(suspected)),
         "totals": {
             "mailboxes": len(mailboxes),
             "exposed_messages": sum(len(b.exposed) for b in boxes),
@@ -102,6 +117,45 @@ def build_document(
             "marked_messages": sum(m["sensitive"]["marked_messages"] for m in mailboxes),
             "department_share": department_share(dict(departments)),
         },
+    }
+
+
+def _why(entry: MailboxEntry | None) -> dict[str, Any]:
+    if entry is None:
+        return {"tier": "confirmed"}
+    return {
+        "tier": "confirmed",
+        "why": entry.why,
+        "evidence": [chain.as_dict() for chain in entry.chains[:5]],
+    }
+
+
+def _suspected(entry: MailboxEntry, directory: dict[str, Person]) -> dict[str, Any]:
+    return {
+        "upn": entry.upn,
+        "department": department_of(directory, entry.upn),
+        "tier": "suspected",
+        "first_access": iso(entry.first),
+        "last_access": iso(entry.last),
+        "records": entry.records,
+        "why": entry.why,
+        "evidence": [chain.as_dict() for chain in entry.chains[:5]],
+    }
+
+
+def verdict(confirmed: int, suspected: int) -> dict[str, Any]:
+    """The one-line answer, counting confirmed mailboxes only (and saying so)."""
+    if confirmed:
+        headline = f"intrusion found: {confirmed} mailbox(es) read by the actor (confirmed)"
+    elif suspected:
+        headline = f"no confirmed intrusion; {suspected} mailbox(es) suspected on weak links only"
+    else:
+        headline = "no intrusion found"
+    return {
+        "intrusion_found": confirmed > 0,
+        "headline": headline,
+        "basis": "confirmed",
+        "suspected_mailboxes": suspected,
     }
 
 

@@ -47,7 +47,7 @@ def compute_exposure(connection: duckdb.DuckDBPyConnection) -> list[MailboxExpos
     connection.execute(
         "CREATE OR REPLACE TEMP TABLE _actor_mail AS SELECT m.*, lower(m.mailbox_upn) AS mailbox "
         "FROM mail_access m WHERE m.record_key IN "
-        "(SELECT record_key FROM _actor_rows WHERE source = 'mail_access') "
+        "(SELECT record_key FROM _actor_rows WHERE source = 'mail_access' AND tier = 'confirmed') "
         "AND m.mailbox_upn IS NOT NULL"
     )
     boxes = {

@@ -10,9 +10,11 @@ import duckdb
 
 from mailscope.scope import tables
 from mailscope.scope.activity import build_activity
-from mailscope.scope.actor import Actor, cluster_actor, write_actor_rows
+from mailscope.scope.actor import CONFIRMED, Actor, cluster_actor, write_actor_rows
 from mailscope.scope.blind_spots import find_blind_spots
+from mailscope.scope.combos import load_graph
 from mailscope.scope.document import ActorSummary, build_document, write_document
+from mailscope.scope.evidence import mailbox_entries
 from mailscope.scope.exposed import exposed_messages
 from mailscope.scope.exposure import compute_exposure
 from mailscope.scope.org import load_directory
@@ -33,6 +35,10 @@ def scope_case(case_dir: Path, on_step: StepFn | None = None) -> Path:
         write_actor_rows(connection, actor)
         step("computing exposure")
         boxes = compute_exposure(connection)
+        entries = mailbox_entries(actor, load_graph(connection))
+        exposed = {box.upn: len(box.exposed) for box in boxes}
+        for entry in entries:
+            entry.exposed = exposed.get(entry.upn, 0)
         step("scanning exposed messages")
         messages = exposed_messages(connection, boxes)
         directory = load_directory(connection)
@@ -41,24 +47,43 @@ def scope_case(case_dir: Path, on_step: StepFn | None = None) -> Path:
         tables.clear_scope_tables(connection)
         tables.write_actor(connection, actor)
         tables.write_access(connection)
+        tables.write_mailboxes(connection, entries)
         tables.write_messages(connection, messages)
         tables.write_people(connection, boxes, messages, directory)
         tables.write_blind_spots(connection, find_blind_spots(connection, boxes))
         connection.execute("COMMIT")
-        document = build_document(boxes, messages, actor_summary(connection, actor), directory)
+        summary = actor_summary(connection, actor)
+        document = build_document(boxes, messages, summary, directory, entries)
         return write_document(case_dir, document)
     finally:
         connection.close()
 
 
 def actor_summary(connection: duckdb.DuckDBPyConnection, actor: Actor) -> ActorSummary:
-    """The actor's IPs, sessions, apps and user agents as scope.json lists them (from the
-    attributed records and the actor's sign-ins, read back from ``scope_actor``)."""
-    values: dict[str, list[str]] = {"ip": [], "session": [], "app": [], "user_agent": []}
+    """The actor's confirmed IPs, sessions, tokens, apps, user agents and accounts as
+    scope.json lists them (read back from ``scope_actor``), with every entity's chain."""
+    values: dict[str, list[str]] = {
+        "ip": [],
+        "session": [],
+        "token": [],
+        "app": [],
+        "user_agent": [],
+        "account": [],
+    }
     for kind, value in connection.execute(
-        "SELECT kind, value FROM scope_actor WHERE kind IN ('ip', 'session', 'app', 'user_agent') "
-        "ORDER BY kind, value"
+        "SELECT kind, value FROM scope_actor WHERE tier = ? ORDER BY kind, value", [CONFIRMED]
     ).fetchall():
-        values[kind].append(value)
-    del actor
-    return ActorSummary(values["ip"], values["session"], values["app"], values["user_agent"])
+        values.setdefault(kind, []).append(value)
+    entities: list[dict[str, object]] = [
+        {"kind": kind, "value": value, "tier": link.tier, "chain": actor.chain((kind, value))}
+        for (kind, value), link in sorted(actor.entities.items())
+    ]
+    return ActorSummary(
+        values["ip"],
+        values["session"],
+        values["app"],
+        values["user_agent"],
+        values["token"],
+        values["account"],
+        entities,
+    )

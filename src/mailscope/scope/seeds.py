@@ -1,89 +1,201 @@
-"""Seeds of the actor: entities named by high/critical findings, each confirmed before use.
+"""Confirmed seeds of the actor: where attribution may start.
 
-Detections may fire on benign look-alikes (a traveller's new country, the archiving app),
-so a named entity only seeds the actor when the evidence confirms it: it carries the
-forged-token signal (an id in no sign-in log, AA23-193A), or an IOC rule matched it, or
-at least two different rules name it. Unsigned ids found by the anti-join are seeds on
-their own.
+Detections fire on look-alikes (a traveller's hotel, the archiving app, an admin's
+PowerShell), so a finding alone never seeds the actor. A seed is evidence that holds on its
+own:
+
+- **forged ids**: records whose token or Entra session no sign-in issued although the
+  sign-in logs could have shown it (:mod:`mailscope.detect.backing`; CISA AA23-193A);
+- **indicators**: records matching a published indicator inside its validity window;
+- **two independent signals**: a sign-in from an address no other user signed in from and
+  the user had never used (an anomalous origin), followed by a change from that same
+  address or session that an intruder makes (an inbox rule, a mail permission, an app
+  credential …; any medium-or-worse finding that is not itself about reading mail).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import duckdb
+import orjson
 
-SEED_SEVERITIES = ("high", "critical")
-CORROBORATING_SEVERITIES = ("medium", "high", "critical")
-MIN_RULES = 2
-# Columns of ``findings`` holding entity lists, and the entity kind each holds.
-ENTITY_COLUMNS: dict[str, str] = {
-    "sessions": "session",
-    "tokens": "token",
-    "ips": "ip",
-    "apps": "app",
-}
+from mailscope.scope.combos import Entity
+from mailscope.scope.network import identifies
+
+# Findings about *reading* mail or signing in: they describe the access itself, so they can
+# never be the second, independent signal of an access from an anomalous origin.
+OBSERVATION_RULES = frozenset(
+    {
+        "MS-TOKEN-NO-SIGNIN",
+        "MS-GRAPH-NO-SIGNIN",
+        "MS-NEW-APP-MAIL",
+        "MS-APP-NEW-FOR-MAILBOX",
+        "MS-APP-MAILBOX-DRIFT",
+        "MS-SYNC-NEW-CONTEXT",
+        "MS-MAILBOX-THROTTLED",
+        "MS-MAIL-VOLUME-SPIKE",
+        "MS-READ-IP-NO-SIGNIN",
+        "MS-REST-OTHERS-MAIL",
+        "MS-NON-OWNER-NEW",
+    }
+)
+ACTION_SEVERITIES = ("medium", "high", "critical")
+IOC_SEVERITIES = ("high", "critical")
+# A user needs this much sign-in history before an address can be new to them.
+HISTORY = timedelta(days=1)
 
 
-@dataclass
-class Named:
-    """Which rules name an entity, and whether any of them is high/critical or an IOC."""
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """Identifiers (and records) that evidence ties to the actor on its own."""
 
-    rules: set[str] = field(default_factory=set)
-    severe: bool = False
-    ioc: bool = False
+    entities: tuple[Entity, ...]
+    reason: str
+    records: tuple[str, ...]
+    record_keys: tuple[str, ...] = ()  # records confirmed directly (indicator matches)
 
 
 def is_ioc_rule(rule_id: str) -> bool:
-    """Intel retro-hunt rules (``intel.*`` / ``*ioc*`` ids) match published indicators."""
+    """Intel retro-hunt rules (``intel:*`` / ``*ioc*`` ids) match published indicators."""
     lowered = rule_id.lower()
     return lowered.startswith("intel") or "ioc" in lowered
 
 
-def named_entities(connection: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Named]:
-    """(kind, value) -> the rules naming it in findings of medium severity or more."""
-    named: dict[tuple[str, str], Named] = defaultdict(Named)
-    columns = ", ".join(ENTITY_COLUMNS)
+def is_observation(rule_id: str) -> bool:
+    """Rules that describe mail reads or sign-ins rather than a change an intruder makes."""
+    return rule_id in OBSERVATION_RULES or "mailitemsaccessed" in rule_id.lower()
+
+
+def find_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
+    """Every confirmed seed of the case, in a stable order."""
+    return [*forged_seeds(connection), *indicator_seeds(connection), *origin_seeds(connection)]
+
+
+def forged_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
+    """One seed per forged token (or session, for records without a token)."""
+    seeds = []
+    for token, session, records, first, last, sample, mailboxes in connection.execute(
+        "SELECT token, session, count(*), min(time), max(time), min(record_key), "
+        "count(DISTINCT mailbox) FROM _activity WHERE backing = 'forged' "
+        "GROUP BY token, session ORDER BY min(time), token, session"
+    ).fetchall():
+        entities = tuple(entity for entity in (("token", token), ("session", session)) if entity[1])
+        named = " and ".join(f"{kind} {value}" for kind, value in entities)
+        seeds.append(
+            Seed(
+                entities,
+                f"forged-token signal: {named} ({records} record(s), {mailboxes} mailbox(es), "
+                f"{first:%Y-%m-%d %H:%M}–{last:%H:%M}) appear in no sign-in log, though the "
+                "sign-in logs of every kind that could have issued them cover the time",
+                (str(sample),),
+            )
+        )
+    return seeds
+
+
+def indicator_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
+    """Records matching an indicator inside its validity window (high IOC findings)."""
+    seeds = []
+    for rule_id, explanation, keys, details in connection.execute(
+        "SELECT rule_id, explanation, evidence_keys, details FROM findings "
+        f"WHERE severity IN {IOC_SEVERITIES} ORDER BY finding_id"
+    ).fetchall():
+        if not is_ioc_rule(str(rule_id)):
+            continue
+        value, kind = _indicator(details)
+        entities: tuple[Entity, ...] = ()
+        if kind == "ip" and value and identifies(value):
+            entities = (("ip", value),)
+        keys = tuple(str(k) for k in keys or ())
+        seeds.append(Seed(entities, f"indicator match ({rule_id}): {explanation}", keys[:3], keys))
+    return seeds
+
+
+def _indicator(details: object) -> tuple[str | None, str | None]:
+    try:
+        parsed = orjson.loads(str(details or "{}"))
+    except orjson.JSONDecodeError:
+        return None, None
+    if not isinstance(parsed, dict):
+        return None, None
+    kind = str(parsed.get("indicator_type") or "").lower()
+    value = parsed.get("indicator")
+    return (str(value) if value else None), ("ip" if "ip" in kind else kind or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A user's first sign-in from an address no other user signed in from."""
+
+    user: str
+    ip: str
+    first: datetime
+    sessions: tuple[str, ...]
+    record: str
+
+
+def anomalous_origins(connection: duckdb.DuckDBPyConnection) -> list[Origin]:
+    """Successful user sign-ins from an address new to the user (after a day of history)
+    that no other user signed in from, with the sessions begun there."""
     rows = connection.execute(
-        f"SELECT rule_id, severity, {columns} FROM findings WHERE severity IN "
-        f"({', '.join('?' for _ in CORROBORATING_SEVERITIES)}) ORDER BY finding_id",
-        list(CORROBORATING_SEVERITIES),
+        f"""
+        WITH s AS (
+            SELECT principal AS who, ip, time, session, record_key FROM _activity
+            WHERE source = 'signins' AND success AND kind IN ('interactive', 'noninteractive')
+              AND ip IS NOT NULL AND principal LIKE '%@%'
+        ),
+        lone AS (SELECT ip FROM s GROUP BY ip HAVING count(DISTINCT who) = 1),
+        since AS (SELECT who, min(time) AS t FROM s GROUP BY who)
+        SELECT s.who, s.ip, min(s.time), list(DISTINCT s.session ORDER BY s.session)
+                   FILTER (WHERE s.session IS NOT NULL), arg_min(s.record_key, s.time)
+        FROM s JOIN lone USING (ip) JOIN since USING (who)
+        GROUP BY s.who, s.ip, since.t
+        HAVING min(s.time) >= since.t + INTERVAL '{HISTORY.days}' DAY
+        ORDER BY 1, 2
+        """
     ).fetchall()
-    for rule_id, severity, *lists in rows:
-        for kind, values in zip(ENTITY_COLUMNS.values(), lists, strict=True):
-            for value in values or ():
-                if not value:
-                    continue
-                entry = named[(kind, str(value))]
-                entry.rules.add(str(rule_id))
-                entry.severe = entry.severe or severity in SEED_SEVERITIES
-                entry.ioc = entry.ioc or is_ioc_rule(str(rule_id))
-    return dict(named)
+    return [
+        Origin(str(who), str(ip), first, tuple(sessions or ()), str(record))
+        for who, ip, first, sessions, record in rows
+        if identifies(str(ip))
+    ]
 
 
-def unsigned_ids(connection: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """Session and token ids of mail reads that no sign-in issued (the forged-token signal)."""
-    found: set[tuple[str, str]] = set()
-    rows = connection.execute(
-        "SELECT DISTINCT session, token FROM _activity WHERE unsigned AND source = 'mail_access'"
+def origin_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
+    """Anomalous origins followed by an intruder's change from the same address or session."""
+    origins = anomalous_origins(connection)
+    if not origins:
+        return []
+    actions = connection.execute(
+        "SELECT rule_id, title, explanation, users, ips, sessions, tokens, first_seen, "
+        f"evidence_keys FROM findings WHERE severity IN {ACTION_SEVERITIES} ORDER BY finding_id"
     ).fetchall()
-    signed_sessions = _set(connection, "SELECT session_id FROM _signed_sessions")
-    signed_tokens = _set(connection, "SELECT unique_token_id FROM _signed_tokens")
-    for session, token in rows:
-        if session and session not in signed_sessions:
-            found.add(("session", session))
-        if token and token not in signed_tokens:
-            found.add(("token", token))
-    return found
-
-
-def confirmed(entry: Named, *, forged: bool, hub: bool) -> bool:
-    """Whether a named entity may seed the actor."""
-    if hub or not entry.severe:
-        return False
-    return forged or entry.ioc or len(entry.rules) >= MIN_RULES
-
-
-def _set(connection: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
-    return {str(row[0]) for row in connection.execute(sql).fetchall()}
+    seeds = []
+    for origin in origins:
+        for rule_id, title, explanation, users, ips, sessions, tokens, first, keys in actions:
+            if is_observation(str(rule_id)) or is_ioc_rule(str(rule_id)):
+                continue
+            named_users = {str(u).lower() for u in users or ()}
+            if named_users and origin.user not in named_users:
+                continue
+            same_place = origin.ip in (ips or ()) or bool(
+                set(origin.sessions) & set(sessions or ())
+            )
+            if not same_place or (first is not None and first < origin.first - timedelta(hours=1)):
+                continue
+            entities: list[Entity] = [("ip", origin.ip)]
+            entities += [("session", s) for s in origin.sessions]
+            entities += [("token", str(t)) for t in tokens or () if t]
+            seeds.append(
+                Seed(
+                    tuple(dict.fromkeys(entities)),
+                    f"{origin.user} signed in from {origin.ip} at {origin.first:%Y-%m-%d %H:%M}, "
+                    "an address no other user signed in from and new to them, then "
+                    f"{rule_id} ({title}): {explanation}",
+                    (origin.record, *(str(k) for k in (keys or ())[:2])),
+                )
+            )
+            break
+    return seeds

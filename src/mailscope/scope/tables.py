@@ -7,72 +7,101 @@ from collections import defaultdict
 import duckdb
 import pyarrow as pa
 
-from mailscope.scope.actor import Actor
+from mailscope.detect.apps import client_app_sql
+from mailscope.scope.actor import CONFIRMED, Actor
 from mailscope.scope.blind_spots import BlindSpot
+from mailscope.scope.evidence import MailboxEntry
 from mailscope.scope.exposed import ExposedMessage
 from mailscope.scope.exposure import MailboxExposure
 from mailscope.scope.org import Person, department_of
 from mailscope.scope.sensitive.scan import PERSONAL_KINDS
+from mailscope.store.case import reset_tables
 
 SCOPE_TABLES = (
     "scope_actor",
     "scope_access",
+    "scope_mailboxes",
     "scope_exposed_messages",
     "scope_sensitive_hits",
     "scope_people",
     "scope_blind_spots",
 )
-_ACTOR_COLUMNS = {
-    "ip": "ip",
-    "session": "session",
-    "token": "token",
-    "app": "app",
-    "user_agent": "coalesce(user_agent, client_info)",
-}
+_ENTITY_COLUMN = {"ip": "ip", "session": "session", "token": "token", "app": "app"}
 
 
 def clear_scope_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Empty every scope table before a run writes them again."""
-    for table in SCOPE_TABLES:
-        connection.execute(f"DELETE FROM {table}")
+    """Drop and re-create every scope table before a run writes them again."""
+    reset_tables(connection, SCOPE_TABLES)
 
 
 def write_actor(connection: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    """``scope_actor``: each identifier with its time span, record count and reason."""
-    rows: dict[tuple[str, str], list[object]] = {}
-    for kind, expression in _ACTOR_COLUMNS.items():
+    """``scope_actor``: each identifier with its tier, time span, record count and chain;
+    the user agents and accounts of the confirmed records."""
+    spans: dict[tuple[str, str], tuple[object, object, int]] = {}
+    for kind, column in (
+        *_ENTITY_COLUMN.items(),
+        ("user_agent", "coalesce(user_agent, client_info)"),
+    ):
         for value, first, last, count in connection.execute(
-            f"SELECT {expression} AS v, min(time), max(time), count(*) FROM _actor_rows "
-            "WHERE v IS NOT NULL GROUP BY v ORDER BY v"
+            f"SELECT {column} AS v, min(time), max(time), count(*) FROM _actor_rows "
+            "WHERE tier = 'confirmed' AND v IS NOT NULL GROUP BY v"
         ).fetchall():
-            reason = actor.reasons.get((kind, value), "seen in the actor's records")
-            rows[(kind, value)] = [kind, value, first, last, count, reason]
-    for agent, first, last, count in connection.execute(
-        "SELECT user_agent, min(time), max(time), count(*) FROM signins WHERE user_agent <> '' "
-        "AND (session_id IN (SELECT v FROM _actor_session) OR unique_token_id IN "
-        "(SELECT v FROM _actor_token)) GROUP BY user_agent ORDER BY user_agent"
+            spans[(kind, str(value))] = (first, last, int(count))
+    rows: list[list[object]] = []
+    for (kind, value), link in sorted(actor.entities.items()):
+        first, last, count = spans.get((kind, value), (None, None, 0))
+        reason = " → ".join(actor.chain((kind, value)))
+        rows.append([kind, value, first, last, count, reason, link.tier])
+    for (kind, value), (first, last, count) in sorted(spans.items()):
+        if kind == "user_agent":
+            rows.append(
+                [kind, value, first, last, count, "user agent of the actor's records", CONFIRMED]
+            )
+    for account, first, last, count in connection.execute(
+        "SELECT principal, min(time), max(time), count(*) FROM _actor_rows "
+        "WHERE tier = 'confirmed' AND principal LIKE '%@%' GROUP BY principal ORDER BY principal"
     ).fetchall():
-        rows.setdefault(
-            ("user_agent", agent),
-            ["user_agent", agent, first, last, count, "user agent of the actor's sign-ins"],
-        )
-    for (kind, value), reason in sorted(actor.reasons.items()):
-        rows.setdefault((kind, value), [kind, value, None, None, 0, reason])
+        reason = "account the actor signed in as or acted through"
+        rows.append(["account", account, first, last, int(count), reason, CONFIRMED])
     _insert(
         connection,
         "scope_actor",
-        ["kind", "value", "first_seen", "last_seen", "records", "reason"],
-        [rows[key] for key in sorted(rows)],
+        ["kind", "value", "first_seen", "last_seen", "records", "reason", "tier"],
+        rows,
     )
 
 
 def write_access(connection: duckdb.DuckDBPyConnection) -> None:
-    """``scope_access``: every mail_access row attributed to the actor."""
+    """``scope_access``: every mail_access row attributed to the actor, with its chain."""
     connection.execute(
-        "INSERT INTO scope_access SELECT record_key, mailbox, time, access_type, folder_path, "
-        "message_id, is_throttled, client_ip, coalesce(nullif(app_id, ''), client_app_id), "
-        "coalesce(nullif(aad_session_id, ''), session_id), unique_token_id, "
-        "coalesce(nullif(user_agent, ''), client_info) FROM _actor_mail ORDER BY time, record_key"
+        "INSERT INTO scope_access SELECT m.record_key, m.mailbox, m.time, m.access_type, "
+        "m.folder_path, m.message_id, m.is_throttled, m.client_ip, "
+        f"{client_app_sql('m.app_id', 'm.client_app_id')}, nullif(m.aad_session_id, ''), "
+        "m.unique_token_id, coalesce(nullif(m.user_agent, ''), m.client_info), r.why "
+        "FROM _actor_mail m JOIN _actor_rows r USING (record_key) "
+        "ORDER BY m.time, m.record_key"
+    )
+
+
+def write_mailboxes(connection: duckdb.DuckDBPyConnection, entries: list[MailboxEntry]) -> None:
+    """``scope_mailboxes``: every mailbox in scope (both tiers) and why."""
+    _insert(
+        connection,
+        "scope_mailboxes",
+        [
+            "mailbox_upn",
+            "tier",
+            "first_access",
+            "last_access",
+            "records",
+            "exposed_messages",
+            "why",
+            "evidence_keys",
+        ],
+        [
+            [e.upn, e.tier, e.first, e.last, e.records, e.exposed, e.why, list(e.keys)]
+            for e in entries
+        ],
     )
 
 

@@ -65,9 +65,22 @@ def _migrate(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
             location=str(path),
             hint="re-ingest the evidence into a new case folder",
         )
-    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    apply_schema(connection)
     if row is None:
         connection.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def apply_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of ``schema.sql`` that does not exist yet."""
+    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+
+
+def reset_tables(connection: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Drop derived tables and re-create them empty at the current schema (a stage that
+    rebuilds its tables on every run, so older cases get new columns too)."""
+    for table in tables:
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+    apply_schema(connection)
 
 
 def table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:

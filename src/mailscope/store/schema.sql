@@ -119,16 +119,24 @@ CREATE TABLE IF NOT EXISTS rule_runs (
 );
 
 -- Written by the scope stage (mailscope scope); read by reports. Rebuilt on every run.
+-- Scope tables are dropped and re-created by every scope run (store.case.reset_tables).
 CREATE TABLE IF NOT EXISTS scope_actor (
-    kind VARCHAR,                -- 'ip' | 'session' | 'token' | 'app' | 'user_agent'
+    kind VARCHAR,                -- 'ip' | 'session' | 'token' | 'app' | 'user_agent' | 'account'
     value VARCHAR, first_seen TIMESTAMP, last_seen TIMESTAMP, records BIGINT,
-    reason VARCHAR               -- why it belongs to the actor (finding ids, co-occurrence)
+    reason VARCHAR,              -- the chain that put it there, seed first (' → '-joined)
+    tier VARCHAR                 -- 'confirmed' | 'suspected'
 );
 
-CREATE TABLE IF NOT EXISTS scope_access (  -- every mail_access row attributed to the actor
+CREATE TABLE IF NOT EXISTS scope_access (  -- every mail_access row attributed to the actor (confirmed)
     record_key VARCHAR, mailbox_upn VARCHAR, time TIMESTAMP, access_type VARCHAR,
     folder_path VARCHAR, message_id VARCHAR, is_throttled BOOLEAN, client_ip VARCHAR,
-    app_id VARCHAR, session_id VARCHAR, unique_token_id VARCHAR, user_agent VARCHAR
+    app_id VARCHAR, session_id VARCHAR, unique_token_id VARCHAR, user_agent VARCHAR,
+    why VARCHAR                  -- the chain that attributed the record
+);
+
+CREATE TABLE IF NOT EXISTS scope_mailboxes (  -- each mailbox in scope and why
+    mailbox_upn VARCHAR, tier VARCHAR, first_access TIMESTAMP, last_access TIMESTAMP,
+    records BIGINT, exposed_messages BIGINT, why VARCHAR, evidence_keys VARCHAR[]
 );
 
 CREATE TABLE IF NOT EXISTS scope_exposed_messages (

@@ -1,102 +1,90 @@
-"""Forged-token signals (detections 3 and 4): mail access whose token or session no
+"""Forged-token signals (detections 3 and 4): mail access whose token or Entra session no
 sign-in issued.
 
-Entra "linkable identifiers": every token a sign-in issues carries that sign-in's
-``uniqueTokenIdentifier`` (audit ``AppAccessContext.UniqueTokenId``, Graph
-``SignInActivityId``) and ``sessionId`` (audit ``AADSessionId`` / ``SessionId``). An id
-that appears in no sign-in log of any kind (interactive, non-interactive, service
-principal, managed identity) was not issued by this tenant's Entra ID — Storm-0558's
-tokens were signed with a stolen key and had no sign-in behind them (MSTI 2023-07-14).
-A record that carries no id at all is *not* evidence: Exchange omits ids on some
-aggregated records. Accesses before the sign-in logs begin (less a token lifetime)
-cannot be judged and are left alone.
+The judgement is :mod:`mailscope.detect.backing`'s, shared with the scope stage: an id found
+in a sign-in of any kind backs the record; a record without ids, or whose token was issued
+outside the sign-in logs' window, or that needs a sign-in kind the evidence lacks, cannot be
+judged and is left alone. Storm-0558's tokens were signed with a stolen key and had no
+sign-in behind them (MSTI 2023-07-14).
 """
 
 from __future__ import annotations
 
-from mailscope.detect.events import ACTOR_IP, EVIL_APP, access, at, backed_access, merge, signin
+from mailscope.detect.apps import client_app_sql
+from mailscope.detect.backing import coverage_sql, judged_sql
+from mailscope.detect.events import (
+    ACTOR_IP,
+    EVIL_APP,
+    access,
+    at,
+    backed_access,
+    merge,
+    signin,
+    signin_export,
+)
 from mailscope.detect.rule import RuleTest, sql_detection
 
-# Access tokens live 60–90 minutes; CAE-capable sessions get up to 28 hours (Entra docs,
-# "Configurable token lifetimes"). A token used this long after the sign-in logs begin
-# must have been issued inside them.
-_TOKEN_LIFETIME = "INTERVAL '28' HOUR"
+_CLIENT = client_app_sql()
 
 _MAIL_SQL = f"""
-WITH coverage AS (SELECT min(time) AS logs_start FROM signins),
-tokens AS (SELECT DISTINCT unique_token_id AS id FROM signins WHERE unique_token_id <> ''),
-sessions AS (SELECT DISTINCT session_id AS id FROM signins WHERE session_id <> ''),
-judged AS (
-    SELECT a.*,
-        nullif(a.unique_token_id, '') AS token,
-        coalesce(nullif(a.aad_session_id, ''), nullif(a.session_id, '')) AS session
-    FROM mail_access a CROSS JOIN coverage c
-    WHERE coalesce(a.token_issued_at, a.time - {_TOKEN_LIFETIME}) >= c.logs_start
+WITH {coverage_sql()},
+candidates AS (
+    SELECT a.*, lower(a.user_id) AS principal, nullif(a.aad_session_id, '') AS session,
+        nullif(a.unique_token_id, '') AS token, a.token_issued_at AS issued_at
+    FROM mail_access a
 ),
-unbacked AS (
-    SELECT j.*,
-        j.token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = j.token)
-            AS token_absent,
-        j.session IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = j.aad_session_id)
-            AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = j.session_id)
-            AS session_absent,
-        j.token IS NOT NULL AND EXISTS (SELECT 1 FROM tokens t WHERE t.id = j.token)
-            AS token_backed
-    FROM judged j
-)
+judged AS ({judged_sql("candidates")})
 SELECT
     mailbox_upn AS mailbox,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT user_id) AS users,
-    array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
+    array_agg(DISTINCT {_CLIENT}) AS apps,
     array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT session) FILTER (WHERE session_absent) AS sessions,
-    array_agg(DISTINCT token) FILTER (WHERE token_absent) AS tokens,
+    array_agg(DISTINCT session) AS sessions,
+    array_agg(DISTINCT token) AS tokens,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen,
     max(time) AS last_seen,
     count(*) AS records,
-    count(DISTINCT token) FILTER (WHERE token_absent) AS token_count,
-    count(DISTINCT session) FILTER (WHERE session_absent) AS session_count,
+    count(DISTINCT token) AS token_count,
+    count(DISTINCT session) AS session_count,
     count(DISTINCT message_id) AS items,
     count(DISTINCT folder_path) FILTER (WHERE access_type = 'Sync') AS synced_folders,
-    CASE WHEN count(*) FILTER (WHERE token_absent AND session_absent) > 0 THEN 'critical'
-         WHEN count(*) FILTER (WHERE token_absent) > 0 THEN 'high'
-         ELSE 'medium' END AS severity,
-    CASE WHEN count(*) FILTER (WHERE token_absent) > 0 THEN 0.9 ELSE 0.6 END AS confidence
-FROM unbacked
-WHERE token_absent OR (session_absent AND NOT token_backed)
+    CASE WHEN count(*) FILTER (WHERE token IS NOT NULL AND session IS NOT NULL) > 0
+         THEN 'critical' ELSE 'high' END AS severity
+FROM judged
+WHERE backing = 'forged'
 GROUP BY mailbox_upn
 ORDER BY mailbox_upn
 """
 
 _GRAPH_SQL = f"""
-WITH coverage AS (SELECT min(time) AS logs_start FROM signins),
-tokens AS (SELECT DISTINCT unique_token_id AS id FROM signins WHERE unique_token_id <> ''),
-mail AS (
-    SELECT g.*, regexp_extract(lower(g.request_uri), '/users/([^/?]+)/', 1) AS target
-    FROM graph_activity g CROSS JOIN coverage c
-    WHERE coalesce(g.token_issued_at, g.time - {_TOKEN_LIFETIME}) >= c.logs_start
-      AND (lower(g.request_uri) LIKE '%/messages%' OR lower(g.request_uri) LIKE '%/mailfolders%'
-           OR lower(g.request_uri) LIKE '%/attachments%')
-      AND nullif(g.sign_in_activity_id, '') IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.id = g.sign_in_activity_id)
-)
+WITH {coverage_sql()},
+candidates AS (
+    SELECT g.*, regexp_extract(lower(g.request_uri), '/users/([^/?]+)/', 1) AS target,
+        lower(coalesce(nullif(g.upn, ''), g.user_id)) AS principal,
+        nullif(g.session_id, '') AS session, nullif(g.sign_in_activity_id, '') AS token,
+        g.token_issued_at AS issued_at
+    FROM graph_activity g
+    WHERE lower(g.request_uri) LIKE '%/messages%' OR lower(g.request_uri) LIKE '%/mailfolders%'
+       OR lower(g.request_uri) LIKE '%/attachments%'
+),
+judged AS ({judged_sql("candidates")})
 SELECT
     coalesce(nullif(app_id, ''), '?') AS app,
     array_agg(DISTINCT coalesce(nullif(target, ''), nullif(upn, ''), user_id)) AS mailboxes,
     array_agg(DISTINCT coalesce(nullif(upn, ''), user_id)) AS users,
     array_agg(DISTINCT app_id) AS apps,
     array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT session_id) AS sessions,
-    array_agg(DISTINCT sign_in_activity_id) AS tokens,
+    array_agg(DISTINCT session) AS sessions,
+    array_agg(DISTINCT token) AS tokens,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen,
     max(time) AS last_seen,
     count(*) AS requests,
-    count(DISTINCT sign_in_activity_id) AS token_count
-FROM mail
+    count(DISTINCT token) AS token_count
+FROM judged
+WHERE backing = 'forged'
 GROUP BY coalesce(nullif(app_id, ''), '?')
 ORDER BY app
 """
@@ -112,12 +100,21 @@ _FORGED = access(
     aad_session_id=_ACTOR_SESSION,
     session_id=_ACTOR_SESSION,
 )
-_OLDER_SIGNIN = signin(time=at(0))
+_COVERED = signin_export(users=("alice@example.org", "bob@example.org"))
+_SP_TOKEN = {"user_id": "archiver-sp", "mailbox_upn": "carol@example.org", "app_id": EVIL_APP}
+
+
+def _app_only(token: str, **fields: object) -> dict[str, object]:
+    """An app-only read: a token id, no Entra session, Exchange's own top-level SessionId."""
+    values: dict[str, object] = {"time": at(2), "unique_token_id": token, "aad_session_id": None}
+    values.update(_SP_TOKEN, session_id="exchange-own-session", **fields)
+    return access(**values)
+
 
 MAIL_TESTS = (
     RuleTest(
-        "token id and session in no sign-in log",
-        merge(backed_access(time=at(1)), _OLDER_SIGNIN, _FORGED),
+        "token id and Entra session in no sign-in log of any kind",
+        merge(_COVERED, backed_access(time=at(1)), _FORGED),
         fires=True,
         entities={
             "tokens": ("forged-token-1",),
@@ -126,32 +123,30 @@ MAIL_TESTS = (
         },
     ),
     RuleTest(
+        "app-only token no sign-in of any kind issued",
+        merge(_COVERED, _app_only("sp-forged")),
+        fires=True,
+        entities={"tokens": ("sp-forged",), "mailboxes": ("carol@example.org",)},
+    ),
+    RuleTest(
         "every token issued by a sign-in",
-        merge(backed_access(time=at(1)), backed_access(time=at(2)), _OLDER_SIGNIN),
+        merge(_COVERED, backed_access(time=at(1)), backed_access(time=at(2))),
         fires=False,
     ),
     RuleTest(
-        "records without any token or session id are not evidence",
+        "records without any token or Entra session id are not evidence",
         merge(
-            _OLDER_SIGNIN,
-            access(time=at(2), unique_token_id=None, aad_session_id=None, session_id=None),
+            _COVERED,
+            access(time=at(2), unique_token_id=None, aad_session_id=None, session_id="exo"),
             access(time=at(2), unique_token_id="", aad_session_id="", session_id=""),
         ),
         fires=False,
     ),
     RuleTest(
-        "app-only token backed by a service-principal sign-in",
+        "app-only token of a service-principal sign-in; Exchange's SessionId is not looked up",
         merge(
-            _OLDER_SIGNIN,
-            access(
-                time=at(2),
-                user_id="archiver-sp",
-                mailbox_upn="carol@example.org",
-                app_id=EVIL_APP,
-                unique_token_id="sp-token",
-                aad_session_id=None,
-                session_id=None,
-            ),
+            _COVERED,
+            _app_only("sp-token"),
             signin(
                 kind="service_principal",
                 time=at(2),
@@ -165,9 +160,22 @@ MAIL_TESTS = (
         fires=False,
     ),
     RuleTest(
+        "app-only token when no service-principal sign-ins were exported",
+        merge(
+            signin_export(kinds=("interactive", "noninteractive")),
+            _app_only("sp-token-unexported"),
+        ),
+        fires=False,
+    ),
+    RuleTest(
+        "delegated token when only interactive sign-ins were exported",
+        merge(signin_export(kinds=("interactive",)), access(time=at(2), unique_token_id="nx")),
+        fires=False,
+    ),
+    RuleTest(
         "session present only in non-interactive sign-ins counts as present",
         merge(
-            _OLDER_SIGNIN,
+            _COVERED,
             access(
                 time=at(2),
                 unique_token_id=None,
@@ -184,11 +192,18 @@ MAIL_TESTS = (
         fires=False,
     ),
     RuleTest(
-        "access before the sign-in logs begin cannot be judged",
+        "token issued before the sign-in logs begin or after they end cannot be judged",
         merge(
-            signin(time=at(5)),
-            access(time=at(1), unique_token_id="old-token", token_issued_at=at(1)),
+            signin_export(first=5, last=8),
+            access(time=at(4), unique_token_id="old-token", token_issued_at=at(4)),
+            access(time=at(9), unique_token_id="late-token", token_issued_at=at(8, 2)),
+            access(time=at(5, 1), unique_token_id="near-start", token_issued_at=None),
         ),
+        fires=False,
+    ),
+    RuleTest(
+        "a user the sign-in export leaves out cannot be judged",
+        merge(_COVERED, access(time=at(2), user_id="zed@example.org", unique_token_id="z")),
         fires=False,
     ),
 )
@@ -207,7 +222,7 @@ _FORGED_GRAPH = {
             "user_id": "",
         },
     ],
-    "signins": [_OLDER_SIGNIN],
+    **_COVERED,
 }
 _BACKED_GRAPH = {
     "graph_activity": [
@@ -229,7 +244,7 @@ _BACKED_GRAPH = {
         },
     ],
     "signins": [
-        _OLDER_SIGNIN,
+        *_COVERED["signins"],
         signin(
             kind="service_principal",
             time=at(3),

@@ -1,0 +1,77 @@
+"""Changes that give an app power over mail or make it usable: consent, app-role and
+delegated-permission grants, new credentials, new service principals.
+
+These are the evidence that ties a third-party app to whoever made the change (the
+Midnight Blizzard pattern: an app given a credential and ``full_access_as_app`` by a
+compromised account, MSRC 2024-01-25). An audit names the app by its object id, its
+``ServicePrincipal.AppId`` / ``TargetId.ServicePrincipalNames`` properties or its display
+name; every GUID in the record is collected, and display names are resolved to app ids
+through the sign-in logs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+GRANT_ACTIVITIES = (
+    "consent to application%",
+    "add app role assignment%",
+    "add delegated permission grant%",
+    "add oauth2permissiongrant%",
+    "add service principal%",
+    "update application%certificates and secrets%",
+    "add application%",
+    "add owner to application%",
+    "add owner to service principal%",
+)
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class AppGrant:
+    """One change to an app: when, by whom, from where, and the app ids it may name."""
+
+    key: str
+    time: datetime
+    activity: str
+    initiator: str | None
+    ip: str | None
+    apps: tuple[str, ...]
+
+
+def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
+    """Every app change in ``directory_audits``, oldest first."""
+    like = " OR ".join("lower(activity) LIKE ?" for _ in GRANT_ACTIVITIES)
+    rows = connection.execute(
+        "SELECT record_key, time, activity, lower(initiated_by_upn), initiated_by_ip, "
+        "lower(concat_ws(' ', target_ids, target_names, modified_properties, raw)), "
+        "target_names FROM directory_audits "
+        f"WHERE time IS NOT NULL AND ({like}) ORDER BY time, record_key",
+        list(GRANT_ACTIVITIES),
+    ).fetchall()
+    names = _app_names(connection)
+    grants = []
+    for key, when, activity, initiator, ip, text, targets in rows:
+        apps = set(_GUID.findall(text or ""))
+        for name in str(targets or "").split("; "):
+            apps.update(names.get(name.strip().lower(), ()))
+        grants.append(
+            AppGrant(str(key), when, str(activity).strip(), initiator, ip, tuple(sorted(apps)))
+        )
+    return grants
+
+
+def _app_names(connection: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """App display name (lower-case) -> app ids, from the sign-in logs."""
+    names: dict[str, set[str]] = {}
+    for name, app in connection.execute(
+        "SELECT DISTINCT lower(coalesce(nullif(app_name, ''), service_principal_name)), app_id "
+        "FROM signins WHERE coalesce(app_id, '') <> ''"
+    ).fetchall():
+        if name:
+            names.setdefault(str(name), set()).add(str(app))
+    return names
