@@ -13,8 +13,15 @@ from datetime import datetime
 import duckdb
 
 from mailscope.detect.rule import RuleContext
+from mailscope.intel.addresses import identifies
 
 ACTIVITY_TABLES = ("audit_events", "mail_access", "signins", "graph_activity")
+ADDRESS_COLUMNS = (
+    ("audit_events", "client_ip"),
+    ("mail_access", "client_ip"),
+    ("signins", "ip"),
+    ("graph_activity", "ip"),
+)
 BASELINE_SHARE = 1 / 3
 """Fraction of the evidence period used to learn what is normal when no date is given."""
 
@@ -50,4 +57,19 @@ def build_context(
         "(baseline_until TIMESTAMP, period_start TIMESTAMP, period_end TIMESTAMP)"
     )
     connection.execute("INSERT INTO detect_window VALUES (?, ?, ?)", [until, start, end])
+    build_service_addresses(connection)
     return RuleContext(connection, until, start, end)
+
+
+def build_service_addresses(connection: duckdb.DuckDBPyConnection) -> None:
+    """``detect_service_ips``: the case's client addresses that identify no client
+    (Microsoft 365 service ranges, non-public networks), for rules to leave out."""
+    union = " UNION ".join(
+        f"SELECT DISTINCT {column} AS ip FROM {table} WHERE {column} IS NOT NULL"
+        for table, column in ADDRESS_COLUMNS
+    )
+    ips = [str(row[0]) for row in connection.execute(union).fetchall()]
+    service = sorted(ip for ip in ips if not identifies(ip))
+    connection.execute("CREATE OR REPLACE TEMP TABLE detect_service_ips (ip VARCHAR)")
+    if service:
+        connection.execute("INSERT INTO detect_service_ips SELECT unnest(?::VARCHAR[])", [service])

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from mailscope.detect.apps import client_app_sql
 from mailscope.model.finding import SEVERITY_ORDER, Finding, Severity
 
 Rows = Mapping[str, Sequence[Mapping[str, object]]]
@@ -111,13 +112,14 @@ class Detection:
 ENTITY_COLUMNS = ("mailboxes", "users", "apps", "ips", "sessions", "tokens", "evidence_keys")
 """List-valued result columns of detection SQL, copied onto the Finding."""
 
-ACCESS_ENTITIES_SQL = """array_agg(DISTINCT coalesce(nullif(app_id, ''), client_app_id)) AS apps,
+ACCESS_ENTITIES_SQL = f"""array_agg(DISTINCT {client_app_sql()}) AS apps,
     array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT coalesce(nullif(aad_session_id, ''), session_id)) AS sessions,
+    array_agg(DISTINCT nullif(aad_session_id, '')) AS sessions,
     array_agg(DISTINCT unique_token_id) AS tokens,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen"""
-"""Entity columns of a detection grouping ``mail_access`` / ``audit_events`` rows."""
+"""Entity columns of a detection grouping ``mail_access`` / ``audit_events`` rows: the client
+app (never a resource id), and the Entra session (never Exchange's own ``SessionId``)."""
 
 
 def sql_detection(

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from mailscope.scope.combos import Combo, Entity, Graph, load_graph, tag_combos, third_party
 from mailscope.scope.grants import AppGrant, app_grants
-from mailscope.scope.network import identifies
+from mailscope.intel.addresses import identifies
 from mailscope.scope.seeds import Seed, find_seeds, is_ioc_rule
 
 CONFIRMED = "confirmed"

@@ -14,7 +14,7 @@ from datetime import datetime
 import duckdb
 
 from mailscope.detect.apps import first_party_apps, resource_apps
-from mailscope.scope.network import identifies
+from mailscope.intel.addresses import identifies
 
 Entity = tuple[str, str]  # (kind, value): kind in 'session' | 'token' | 'ip' | 'app'
 

@@ -22,7 +22,7 @@ import duckdb
 import orjson
 
 from mailscope.scope.combos import Entity
-from mailscope.scope.network import identifies
+from mailscope.intel.addresses import identifies
 
 # Findings about *reading* mail or signing in: they describe the access itself, so they can
 # never be the second, independent signal of an access from an anomalous origin.

@@ -8,6 +8,7 @@ that an archiving service that reads every mailbox nightly stays quiet.
 
 from __future__ import annotations
 
+from mailscope.detect.apps import client_app_sql
 from mailscope.detect.events import ARCHIVER, access, at, history, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 
@@ -15,7 +16,7 @@ NEW_MAILBOXES = 3
 VOLUME_FACTOR = 3
 MIN_DAILY_ITEMS = 200
 
-_APP = "coalesce(nullif(app_id, ''), nullif(client_app_id, ''))"
+_APP = client_app_sql()
 # Mail access with its app, learning flag and day. Inlined as a subquery at each use rather
 # than a CTE: DuckDB materialises a CTE used several times, and copying every mail_access
 # row cost more than the rule's own work; inlined, each use reads only its columns.

@@ -5,7 +5,8 @@ egress as a successful sign-in of that user (interactive or non-interactive). Re
 an address the user never signed in from point to token theft or forgery — or to
 IPv4/IPv6 egress differences and sign-in logs that do not cover the period, which is
 why this is medium on its own. App-only access (tokens issued by service-principal or
-managed-identity sign-ins) is not judged here.
+managed-identity sign-ins) is not judged here, nor are Microsoft's own service addresses
+(Outlook mobile syncs from them) or non-public ones.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ reads AS (
     SELECT a.* FROM mail_access a CROSS JOIN coverage c
     ANTI JOIN app_tokens t ON t.id = a.unique_token_id
     ANTI JOIN signed_in s ON s.upn = lower(a.user_id) AND s.ip = a.client_ip
+    ANTI JOIN detect_service_ips x ON x.ip = a.client_ip
     WHERE a.time >= c.logs_start AND a.client_ip <> '' AND a.user_id LIKE '%@%'
       AND lower(a.user_id) IN (SELECT upn FROM users)
 )

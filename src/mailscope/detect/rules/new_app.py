@@ -2,20 +2,27 @@
 
 Storm-0558 was caught by an alert on MailItemsAccessed records with an AppId that did not
 normally access mailboxes (CISA AA23-193A). "Normally" is learned from the evidence: an
-app is new to the tenant when none of the evidence before its first mail access (at least
-one day of it) shows it reading any mailbox; Microsoft first-party apps
-(``data/apps.json``) are never new to a tenant. The per-mailbox variant flags an app the
-tenant already uses appearing on a mailbox it never touched during the learning window.
+app (the client, ``ClientAppId`` — never the Graph or Exchange resource id) is new to the
+tenant when none of at least :data:`MIN_HISTORY_DAYS` days of mail-access evidence before
+its first read shows it reading any mailbox. An app first seen earlier than that cannot be
+judged (the scope stage lists it as a blind spot). Microsoft first-party apps
+(``data/apps.json``) are never new. A new app alone is medium: backup, migration and CRM
+services start reading mail too; the scope stage confirms an actor's app only through the
+evidence that ties it to the actor. The per-mailbox variant flags an app the tenant already
+uses appearing on a mailbox it never touched during the learning window.
 """
 
 from __future__ import annotations
 
-from mailscope.detect.apps import first_party_apps, sql_list
+from mailscope.detect.apps import client_app_sql, first_party_apps, sql_list
 from mailscope.detect.events import ARCHIVER, EVIL_APP, OWA, access, at, history, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 
 _FIRST_PARTY = sql_list(list(first_party_apps()))
-_APP = "coalesce(nullif(app_id, ''), nullif(client_app_id, ''))"
+_APP = client_app_sql()
+# An app can only be new against enough history: with less than this much mail-access
+# evidence before its first read, nothing can be said (a blind spot, not a finding).
+MIN_HISTORY_DAYS = 7
 
 # Each CTE below is referenced once, or is small: DuckDB materialises a CTE used twice,
 # and copying every mail_access row that way cost more than the rule itself.
@@ -25,9 +32,10 @@ WITH first_use AS (
     FROM (SELECT {_APP} AS app, time FROM mail_access) u
     WHERE app IS NOT NULL GROUP BY app
 ),
+history AS (SELECT min(time) AS since FROM mail_access),
 fresh AS (
-    SELECT f.app, f.first_time, w.period_start FROM first_use f CROSS JOIN detect_window w
-    WHERE f.first_time >= least(w.baseline_until, w.period_start + INTERVAL '1' DAY)
+    SELECT f.app, f.first_time, h.since AS period_start FROM first_use f CROSS JOIN history h
+    WHERE f.first_time >= h.since + INTERVAL '{MIN_HISTORY_DAYS}' DAY
       AND f.app NOT IN {_FIRST_PARTY}
 )
 SELECT
@@ -47,7 +55,7 @@ SELECT
         AS days_before,
     CASE WHEN count(DISTINCT a.mailbox_upn) >= 2
               OR count(*) FILTER (WHERE lower(a.user_id) <> lower(a.mailbox_upn)) > 0
-         THEN 'high' ELSE 'medium' END AS severity
+         THEN 'medium' ELSE 'low' END AS severity
 FROM (SELECT {_APP} AS app, * FROM mail_access) a JOIN fresh f ON a.app = f.app
 GROUP BY a.app
 ORDER BY a.app
@@ -96,15 +104,16 @@ DETECTIONS = (
         id="MS-NEW-APP-MAIL",
         title="App never seen before reads mailboxes",
         description=(
-            "An AppId/ClientAppId that read no mailbox in the evidence before (at least the "
-            "first day) starts reading mail. Microsoft first-party apps are excluded."
+            "A client app that read no mailbox in at least 7 days of evidence before starts "
+            "reading mail; medium for other users' or several mailboxes, low for its user's "
+            "own. Microsoft first-party apps and resource ids are excluded."
         ),
         runbook=(
             "Identify the app (Entra enterprise applications, its publisher and consent "
             "grants). If it is not sanctioned, disable the service principal, revoke its "
             "grants and scope every mailbox it read."
         ),
-        severity="high",
+        severity="medium",
         attack_ids=("T1114.002", "T1550.001"),
         requires=("mail_access",),
         sql=_TENANT_SQL,
@@ -121,6 +130,19 @@ DETECTIONS = (
                 ),
                 True,
                 {"apps": (EVIL_APP,), "mailboxes": ("a@x.org", "b@x.org", "c@x.org")},
+            ),
+            RuleTest(
+                "app first seen too early to judge, and one app that is the Graph resource",
+                merge(
+                    history(range(3), app_id=OWA),
+                    {"mail_access": _reads(EVIL_APP, ("a@x.org", "b@x.org"), 2.5)},
+                    {
+                        "mail_access": _reads(
+                            "00000003-0000-0000-c000-000000000000", ("a@x.org", "b@x.org"), 8
+                        )
+                    },
+                ),
+                False,
             ),
             RuleTest(
                 "archiving app known from the first day; first-party app new later",

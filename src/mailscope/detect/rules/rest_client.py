@@ -3,41 +3,42 @@
 Storm-0558's scripted clients showed ``ClientInfoString`` ``Client=REST;Client=RESTSystem;;``
 (MSTI 2023-07-14), but legitimate integrations use REST too. This fires only when a REST
 client context (one IP) reads mailboxes that are not the acting user's own, or reads
-several users' mailboxes, and is high only when most reads are also unbacked: their token
-was issued by no sign-in and the user has no sign-in from that IP (a second, independent
-signal). An archiving service's app-only REST reads are backed by its service-principal
-sign-ins and stay medium.
+several users' mailboxes, and is high only when most reads also carry the forged-token
+signal (:mod:`mailscope.detect.backing`: ids no sign-in of any kind issued, although the
+sign-in logs could show them) — a second, independent signal. Records without ids, or
+outside the sign-in logs' window, are not that signal. An archiving service's app-only
+REST reads are backed by its service-principal sign-ins and stay medium; Microsoft's own
+service addresses are left out.
 """
 
 from __future__ import annotations
 
+from mailscope.detect.backing import coverage_sql, judged_sql
 from mailscope.detect.events import ACTOR_IP, access, at, backed_access, history, merge
 from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
 
 _SQL = f"""
-WITH signed_in AS (SELECT DISTINCT lower(upn) AS upn, ip FROM signins WHERE success),
-issued AS (SELECT DISTINCT unique_token_id AS id FROM signins WHERE unique_token_id <> ''),
+WITH {coverage_sql()},
 rest AS (
-    SELECT a.*,
-        lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn) AS non_owner,
-        EXISTS (SELECT 1 FROM signins)
-        AND NOT EXISTS (SELECT 1 FROM issued t WHERE t.id = a.unique_token_id)
-        AND NOT EXISTS (SELECT 1 FROM signed_in s
-                        WHERE s.upn = lower(a.user_id) AND s.ip = a.client_ip) AS unbacked
+    SELECT a.*, lower(a.user_id) AS principal, nullif(a.aad_session_id, '') AS session,
+        nullif(a.unique_token_id, '') AS token, a.token_issued_at AS issued_at,
+        lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn) AS non_owner
     FROM mail_access a
     WHERE lower(a.client_info) LIKE 'client=rest;%'
-)
+      AND a.client_ip NOT IN (SELECT ip FROM detect_service_ips)
+),
+judged AS ({judged_sql("rest")})
 SELECT client_ip AS ip,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT user_id) AS users,
     {ACCESS_ENTITIES_SQL},
     count(DISTINCT mailbox_upn) AS mailbox_count,
     count(*) AS records,
-    CASE WHEN avg(CASE WHEN unbacked THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 'high' ELSE 'medium' END
-        AS severity,
-    CASE WHEN avg(CASE WHEN unbacked THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 0.8 ELSE 0.5 END
-        AS confidence
-FROM rest
+    CASE WHEN avg(CASE WHEN backing = 'forged' THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 'high'
+         ELSE 'medium' END AS severity,
+    CASE WHEN avg(CASE WHEN backing = 'forged' THEN 1.0 ELSE 0.0 END) >= 0.5 THEN 0.8
+         ELSE 0.5 END AS confidence
+FROM judged
 GROUP BY client_ip
 HAVING count(*) FILTER (WHERE non_owner) > 0 OR count(DISTINCT mailbox_upn) >= 2
 ORDER BY ip

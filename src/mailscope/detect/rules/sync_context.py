@@ -5,7 +5,9 @@ A Sync MailItemsAccessed record means a client downloaded a whole folder (Purvie
 too, from a known office IP; a traveller does it after signing in abroad. A Sync is
 *from a new context* when the mailbox saw no access from that IP during the learning
 window and its user has no successful sign-in from that IP at all. Bursts (several
-folders within an hour) alone are weak; new context plus burst is strong.
+folders within an hour) alone are weak; new context plus burst is strong, unless a sign-in
+issued the token (a new device of the user's own). Microsoft's service addresses (Outlook
+mobile syncs from them) and non-public ones are left out.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
 BURST_FOLDERS = 3
 
 _SQL = f"""
-WITH syncs AS (
-    SELECT s.* FROM mail_access s CROSS JOIN detect_window w
+WITH issued AS (
+    SELECT DISTINCT unique_token_id AS id FROM signins WHERE coalesce(unique_token_id, '') <> ''
+),
+syncs AS (
+    SELECT s.*, s.unique_token_id IN (SELECT id FROM issued) AS backed
+    FROM mail_access s CROSS JOIN detect_window w
     WHERE s.access_type = 'Sync' AND s.time >= w.baseline_until
+      AND s.client_ip NOT IN (SELECT ip FROM detect_service_ips)
 ),
 known_ips AS (
     SELECT DISTINCT a.mailbox_upn, a.client_ip FROM mail_access a CROSS JOIN detect_window w
@@ -44,7 +51,8 @@ SELECT mailbox_upn AS mailbox, client_ip AS ip,
     count(DISTINCT folder_path) AS folders,
     max(nearby_folders) AS burst,
     bool_or(new_context) AS new_context,
-    CASE WHEN bool_or(new_context) AND max(nearby_folders) >= {BURST_FOLDERS} THEN 'high'
+    CASE WHEN bool_or(new_context) AND max(nearby_folders) >= {BURST_FOLDERS}
+              AND NOT bool_or(coalesce(backed, false)) THEN 'high'
          WHEN bool_or(new_context) THEN 'medium' ELSE 'low' END AS severity,
     CASE WHEN bool_or(new_context) THEN 0.7 ELSE 0.3 END AS confidence
 FROM scored

@@ -19,7 +19,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 @cache
 def _ranges() -> dict[str, tuple[Network, ...]]:
     data = orjson.loads(
-        files("mailscope.scope").joinpath("data/microsoft_ranges.json").read_bytes()
+        files("mailscope.intel").joinpath("data/microsoft_ranges.json").read_bytes()
     )
     return {
         name: tuple(ipaddress.ip_network(prefix) for prefix in data[name])
