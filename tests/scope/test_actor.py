@@ -252,7 +252,7 @@ def test_bec_origin_and_an_intruders_change_confirm_the_session(tmp_path: Path) 
     finding(
         connection,
         "MS-INBOX-RULE-BEC",
-        severity="medium",
+        severity="high",
         ips=(attacker,),
         users=("v@x",),
         mailboxes=("v@x",),
@@ -398,5 +398,25 @@ def test_users_absent_from_the_sign_in_export_are_not_judged_forged(tmp_path: Pa
         session="ZS",
         token="ZT",
         message_id="<z@x>",
+    )
+    assert not _cluster(connection).combos
+
+
+def test_ordinary_admin_work_from_a_new_home_address_does_not_seed(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    home = "192.0.2.17"
+    signin(connection, upn="w@x", ip=home, session="HS", token="HT", at=T0 + hours(5))
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(6),
+        ip=home,
+        session="HS",
+        token="HT",
+        message_id="<home@x>",
+    )
+    finding(
+        connection, "MS-MAILBOX-PERMISSION-GRANT", severity="medium", ips=(home,), users=("w@x",)
     )
     assert not _cluster(connection).combos

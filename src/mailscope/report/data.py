@@ -25,6 +25,7 @@ from mailscope.report.records import (
     RuleRun,
 )
 from mailscope.report.scope_doc import load_scope
+from mailscope.store.case import table_columns
 
 
 def case_label(case_dir: Path) -> str:
@@ -184,12 +185,14 @@ def _evidence(
 def _actor(
     connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
 ) -> tuple[ActorIndicator, ...]:
+    columns = {name for name, _ in table_columns(connection, "scope_actor")}
+    tier = "tier" if "tier" in columns else "'confirmed'"
     rows = _rows(
         connection,
         tables,
         "scope_actor",
-        "SELECT kind, value, first_seen, last_seen, records, reason FROM scope_actor "
-        "ORDER BY kind, first_seen NULLS LAST, value",
+        f"SELECT kind, value, first_seen, last_seen, records, reason, {tier} FROM scope_actor "
+        f"ORDER BY {tier}, kind, first_seen NULLS LAST, value",
     )
     return tuple(
         ActorIndicator(
@@ -199,8 +202,9 @@ def _actor(
             _time(last),
             _int(n),
             text_or_empty(why),
+            text_or_empty(t) or "confirmed",
         )
-        for k, v, first, last, n, why in rows
+        for k, v, first, last, n, why, t in rows
     )
 
 

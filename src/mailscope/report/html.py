@@ -24,6 +24,7 @@ from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report import tables
 from mailscope.report.activity import span_label
 from mailscope.report.charts import Bar, Chart, hbar_chart, timeline_chart
+from mailscope.report.incidents import Incident, build_incidents
 from mailscope.report.records import FindingRecord, ReportData
 from mailscope.report.visible import one_line, visible
 
@@ -60,6 +61,37 @@ class FindingView:
     record: FindingRecord
     entities: tuple[EntityList, ...]
     window: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What a clean verdict rests on: detections run, records and files read."""
+
+    ran: int
+    skipped: int
+    records: int
+    files: int
+
+
+def checked(data: ReportData) -> Checked:
+    return Checked(
+        sum(r.status == "ran" for r in data.rule_runs),
+        sum(r.status == "skipped" for r in data.rule_runs),
+        sum(e.records for e in data.evidence),
+        len(data.evidence),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    incident: Incident
+    findings: tuple[FindingView, ...]
+    window: str
+
+    @property
+    def major(self) -> bool:
+        """Shown open: the actor's incident and anything high or critical."""
+        return self.incident.actor or SEVERITY_ORDER.get(self.incident.severity, 0) >= MAJOR
 
 
 def headline(data: ReportData) -> Headline:
@@ -99,13 +131,26 @@ def _entities(finding: FindingRecord) -> tuple[EntityList, ...]:
     )
 
 
-def finding_views(data: ReportData) -> tuple[FindingView, ...]:
-    views = []
-    for finding in data.findings:
-        first, last = tables.when(finding.first_seen), tables.when(finding.last_seen)
-        window = first if not last or last == first else f"{first} – {last}"
-        views.append(FindingView(finding, _entities(finding), f"{window} UTC" if window else ""))
-    return tuple(views)
+def _window(first_seen: datetime | None, last_seen: datetime | None) -> str:
+    first, last = tables.when(first_seen), tables.when(last_seen)
+    window = first if not last or last == first else f"{first} – {last}"
+    return f"{window} UTC" if window else ""
+
+
+def finding_view(finding: FindingRecord) -> FindingView:
+    return FindingView(finding, _entities(finding), _window(finding.first_seen, finding.last_seen))
+
+
+def incident_views(data: ReportData) -> tuple[IncidentView, ...]:
+    """Each incident with its findings in time order."""
+    return tuple(
+        IncidentView(
+            incident,
+            tuple(finding_view(f) for f in incident.findings),
+            _window(incident.first_seen, incident.last_seen),
+        )
+        for incident in build_incidents(data)
+    )
 
 
 def severity_counts(data: ReportData) -> tuple[tuple[str, int], ...]:
@@ -169,8 +214,7 @@ def environment() -> Environment:
 def render_html(data: ReportData, generated_at: datetime) -> str:
     """The page as a string; ``generated_at`` appears on one line only."""
     template = environment().get_template("report.html.j2")
-    views = finding_views(data)
-    minor = tuple(v for v in views if v.record.rank < MAJOR)
+    incidents = incident_views(data)
     return template.render(
         data=data,
         csp=CSP,
@@ -178,18 +222,16 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         generated_at=f"{generated_at:%Y-%m-%d %H:%M:%S} UTC",
         head=headline(data),
         severities=severity_counts(data),
-        findings=views,
-        major_findings=tuple(v for v in views if v.record.rank >= MAJOR),
-        minor_findings=minor,
-        minor_summary=", ".join(
-            f"{n:,} {sev}" for sev, n in severity_counts(data) if SEVERITY_ORDER.get(sev, 0) < MAJOR
-        )
-        + f" finding{'s' if len(minor) != 1 else ''}",
+        incidents=incidents,
+        checked=checked(data),
+        major_incidents=tuple(i for i in incidents if i.major),
+        minor_incidents=tuple(i for i in incidents if not i.major),
         timeline=timeline_chart(data.activity, data.blind_spots),
         timeline_span=span_label(data.activity.buckets),
         departments=department_chart(data),
         mailbox_bars=mailbox_chart(data),
         t_mailboxes=tables.mailbox_table(data),
+        t_suspected=tables.suspected_table(data),
         t_exposed=tables.exposed_table(data),
         t_people=tables.people_table(data),
         t_actor=tables.actor_table(data),

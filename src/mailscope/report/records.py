@@ -84,6 +84,7 @@ class ActorIndicator:
     last_seen: datetime | None
     records: int
     reason: str
+    tier: str = "confirmed"
 
 
 @dataclass(frozen=True, slots=True)

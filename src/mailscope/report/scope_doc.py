@@ -33,6 +33,20 @@ class MailboxScope:
     us_ssn: int
     itinerary: int
     marked: int
+    why: str = ""
+    evidence_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SuspectedMailbox:
+    """A mailbox reached only through weak links (scope.json ``suspected_mailboxes``)."""
+
+    upn: str
+    department: str
+    first_access: str
+    last_access: str
+    records: int
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +63,9 @@ class Scope:
     marked_messages: int
     department_share: tuple[tuple[str, float], ...]  # largest share first, then by name
     raw: bytes
+    headline: str = ""
+    suspected: tuple[SuspectedMailbox, ...] = ()
+    accounts: tuple[str, ...] = ()
 
     @property
     def first_access(self) -> str:
@@ -104,7 +121,30 @@ def _scope(document: dict[str, object], raw: bytes) -> Scope:
             sorted(((str(k), float(v)) for k, v in shares.items()), key=lambda s: (-s[1], s[0]))  # type: ignore[arg-type]
         ),
         raw=raw,
+        headline=str(_mapping(document.get("verdict", {})).get("headline") or ""),
+        suspected=tuple(
+            _suspected(_mapping(item)) for item in _list(document.get("suspected_mailboxes", []))
+        ),
+        accounts=tuple(str(v) for v in _list(actor.get("accounts", []))),
     )
+
+
+def _suspected(item: dict[str, object]) -> SuspectedMailbox:
+    return SuspectedMailbox(
+        upn=str(item["upn"]),
+        department=str(item.get("department") or ""),
+        first_access=str(item.get("first_access") or ""),
+        last_access=str(item.get("last_access") or ""),
+        records=_count(item, "records"),
+        why=str(item.get("why") or ""),
+    )
+
+
+def _evidence_keys(item: dict[str, object]) -> tuple[str, ...]:
+    keys: list[str] = []
+    for chain in _list(item.get("evidence", [])):
+        keys += [str(k) for k in _list(_mapping(chain).get("record_keys", []))]
+    return tuple(keys)
 
 
 def _mailbox(item: dict[str, object]) -> MailboxScope:
@@ -122,6 +162,8 @@ def _mailbox(item: dict[str, object]) -> MailboxScope:
         us_ssn=_count(sensitive, "us_ssn"),
         itinerary=_count(sensitive, "itinerary_messages"),
         marked=_count(sensitive, "marked_messages"),
+        why=str(item.get("why") or ""),
+        evidence_keys=_evidence_keys(item),
     )
 
 

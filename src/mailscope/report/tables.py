@@ -107,6 +107,7 @@ def mailbox_table(data: ReportData) -> Table:
         Column("SSNs", "num"),
         Column("Itineraries", "num"),
         Column("Marked", "num"),
+        Column("Why in scope", "wide"),
     )
     rows = tuple(
         (
@@ -121,10 +122,35 @@ def mailbox_table(data: ReportData) -> Table:
             b.us_ssn,
             b.itinerary,
             b.marked,
+            one_line(b.why),
         )
         for b in data.scope.mailboxes
     )
     return Table("mailboxes", columns, rows, "No compromised mailbox in scope.json.")
+
+
+def suspected_table(data: ReportData) -> Table:
+    """Mailboxes reached only through weak links: listed, never counted."""
+    columns = (
+        Column("Mailbox", "mono"),
+        Column("Department"),
+        Column("First access", "time"),
+        Column("Last access", "time"),
+        Column("Records", "num"),
+        Column("Why suspected", "wide"),
+    )
+    rows = tuple(
+        (
+            one_line(s.upn),
+            one_line(s.department),
+            iso_display(s.first_access),
+            iso_display(s.last_access),
+            s.records,
+            one_line(s.why),
+        )
+        for s in data.scope.suspected
+    )
+    return Table("suspected", columns, rows, "No suspected mailbox.")
 
 
 def exposed_table(data: ReportData) -> Table:
@@ -190,6 +216,7 @@ ACTOR_KIND_NAMES = {
     "user_agent": "User agent",
     "session": "Session id",
     "token": "Token id",
+    "account": "Account used",
 }
 _SCOPE_ACTOR_KINDS = {
     "ips": "ip",
@@ -203,6 +230,7 @@ def actor_table(data: ReportData) -> Table:
     """The actor's infrastructure; falls back to scope.json's lists when the table is empty."""
     columns = (
         Column("Kind"),
+        Column("Tier"),
         Column("Value", "mono wide"),
         Column("First seen", "time"),
         Column("Last seen", "time"),
@@ -212,6 +240,7 @@ def actor_table(data: ReportData) -> Table:
     rows: tuple[tuple[Cell, ...], ...] = tuple(
         (
             ACTOR_KIND_NAMES.get(a.kind, one_line(a.kind)),
+            one_line(a.tier),
             one_line(a.value),
             when(a.first_seen),
             when(a.last_seen),
@@ -222,7 +251,7 @@ def actor_table(data: ReportData) -> Table:
     )
     if not rows:
         rows = tuple(
-            (ACTOR_KIND_NAMES[kind], one_line(value), "", "", 0, "listed in scope.json")
+            (ACTOR_KIND_NAMES[kind], "confirmed", one_line(value), "", "", 0, "in scope.json")
             for key, kind in _SCOPE_ACTOR_KINDS.items()
             for value in data.scope.actor.get(key, ())
         )

@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 import duckdb
 import pyarrow as pa
 
+from mailscope.intel.addresses import identifies
 from mailscope.scope.combos import Combo, Entity, Graph, load_graph, tag_combos, third_party
 from mailscope.scope.grants import AppGrant, app_grants
-from mailscope.intel.addresses import identifies
 from mailscope.scope.seeds import Seed, find_seeds, is_ioc_rule
 
 CONFIRMED = "confirmed"
@@ -163,21 +163,29 @@ class _Clusterer:
         return tied
 
     def _ties(self) -> list[tuple[str, datetime, Link]]:
-        ips = {
-            v for (k, v), link in self.actor.entities.items() if k == "ip"
-        } - self.actor.shared_ips
+        ips = {v for (k, v) in self.actor.entities if k == "ip"} - self.actor.shared_ips
+        accounts = self.account_times()
         found: dict[str, tuple[datetime, Link]] = {}
         for grant in self.grants:
-            if grant.ip not in ips:
+            by_ip = grant.ip in ips
+            first_use = accounts.get(grant.initiator or "")
+            by_account = first_use is not None and grant.time >= first_use[0] - TIE_SLACK
+            if not (by_ip or by_account):
                 continue
+            via: Entity = ("ip", str(grant.ip)) if by_ip else ("account", str(grant.initiator))
+            if not by_ip and first_use is not None:
+                when = f"{first_use[0]:%Y-%m-%d %H:%M}"
+                used = f"account {grant.initiator} used by the actor from {when}"
+                self.actor.entities.setdefault(via, Link(CONFIRMED, used, first_use[1]))
+            where = f"from the actor's address {grant.ip}" if by_ip else "after its takeover"
             for app in grant.apps:
                 if app in self.actor.app_ties or not third_party(app) or app in found:
                     continue
                 reason = (
-                    f"{grant.activity} for app {app} by {grant.initiator or '?'} from the "
-                    f"actor's address {grant.ip} at {grant.time:%Y-%m-%d %H:%M}"
+                    f"{grant.activity} for app {app} by {grant.initiator or '?'} {where} at "
+                    f"{grant.time:%Y-%m-%d %H:%M}"
                 )
-                found[app] = (grant.time, Link(CONFIRMED, reason, ("ip", grant.ip), (grant.key,)))
+                found[app] = (grant.time, Link(CONFIRMED, reason, via, (grant.key,)))
         attributed = set(self.actor.combos)
         for (kind, app), combos in self.graph.by_key.items():
             if kind != "app" or app in self.actor.app_ties or app in found:
@@ -190,13 +198,17 @@ class _Clusterer:
 
     def accounts(self) -> list[str]:
         """User accounts the actor signed in as or acted through (confirmed combos)."""
-        return sorted(
-            {
-                str(self.graph.combos[c].principal)
-                for c, link in self.actor.combos.items()
-                if link.tier == CONFIRMED and "@" in str(self.graph.combos[c].principal or "")
-            }
-        )
+        return sorted(self.account_times())
+
+    def account_times(self) -> dict[str, tuple[datetime, int]]:
+        """Each account the actor used, with the first time (and combo) it did."""
+        times: dict[str, tuple[datetime, int]] = {}
+        for combo_id, link in self.actor.combos.items():
+            combo = self.graph.combos[combo_id]
+            user = str(combo.principal or "")
+            if link.tier == CONFIRMED and "@" in user:
+                times[user] = min(times.get(user, (combo.first, combo_id)), (combo.first, combo_id))
+        return times
 
 
 def cluster_actor(connection: duckdb.DuckDBPyConnection) -> Actor:
@@ -246,7 +258,7 @@ def _suspect(connection: duckdb.DuckDBPyConnection, clusterer: _Clusterer) -> No
         for kind, values in lists:
             for value in values:
                 entity = (kind, value)
-                if entity in actor.entities or not _suspectable(entity, actor):
+                if entity in actor.entities or not _suspectable(entity, actor, graph):
                     continue
                 reason = (
                     f"named by {rule_id} ({severity}: {title}), not confirmed by a second signal"
@@ -257,10 +269,12 @@ def _suspect(connection: duckdb.DuckDBPyConnection, clusterer: _Clusterer) -> No
                         actor.combos[combo.id] = Link(SUSPECTED, f"carries {kind} {value}", entity)
 
 
-def _suspectable(entity: Entity, actor: Actor) -> bool:
+def _suspectable(entity: Entity, actor: Actor, graph: Graph) -> bool:
     kind, value = entity
     if kind == "ip":
-        return identifies(value) and value not in actor.shared_ips
+        # Never an address several people legitimately use (an office egress, a VPN).
+        users = {c.principal for c in graph.using(entity) if c.backed_use}
+        return identifies(value) and value not in actor.shared_ips and len(users) <= 1
     if kind == "app":
         return third_party(value)
     return kind in ("session", "token")

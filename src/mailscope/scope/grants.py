@@ -44,12 +44,17 @@ class AppGrant:
 
 
 def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
-    """Every app change in ``directory_audits``, oldest first."""
+    """Every app change in ``directory_audits`` and the audit log's copies of them
+    (AzureActiveDirectory records), oldest first."""
     like = " OR ".join("lower(activity) LIKE ?" for _ in GRANT_ACTIVITIES)
     rows = connection.execute(
-        "SELECT record_key, time, activity, lower(initiated_by_upn), initiated_by_ip, "
-        "lower(concat_ws(' ', target_ids, target_names, modified_properties, raw)), "
-        "target_names FROM directory_audits "
+        "SELECT * FROM ("
+        "SELECT record_key, time, activity, lower(initiated_by_upn) AS initiator, "
+        "initiated_by_ip AS ip, lower(concat_ws(' ', target_ids, target_names, "
+        "modified_properties, raw)) AS text, target_names FROM directory_audits "
+        "UNION ALL SELECT record_key, time, operation, lower(user_id), client_ip, "
+        "lower(concat_ws(' ', object_id, parameters, raw)), NULL FROM audit_events "
+        "WHERE workload = 'AzureActiveDirectory') "
         f"WHERE time IS NOT NULL AND ({like}) ORDER BY time, record_key",
         list(GRANT_ACTIVITIES),
     ).fetchall()
@@ -60,7 +65,9 @@ def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
         for name in str(targets or "").split("; "):
             apps.update(names.get(name.strip().lower(), ()))
         grants.append(
-            AppGrant(str(key), when, str(activity).strip(), initiator, ip, tuple(sorted(apps)))
+            AppGrant(
+                str(key), when, str(activity).strip(), initiator, ip or None, tuple(sorted(apps))
+            )
         )
     return grants
 

@@ -9,8 +9,10 @@ own:
 - **indicators**: records matching a published indicator inside its validity window;
 - **two independent signals**: a sign-in from an address no other user signed in from and
   the user had never used (an anomalous origin), followed by a change from that same
-  address or session that an intruder makes (an inbox rule, a mail permission, an app
-  credential …; any medium-or-worse finding that is not itself about reading mail).
+  address or session that an intruder makes and benign tenants rarely show (a hiding or
+  external-forwarding inbox rule, a mail permission or credential given to an app …: a
+  high or critical finding that is not itself about reading mail). Ordinary admin work
+  from home (a mailbox permission, a folder grant) is medium and never a second signal.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from datetime import datetime, timedelta
 import duckdb
 import orjson
 
-from mailscope.scope.combos import Entity
 from mailscope.intel.addresses import identifies
+from mailscope.scope.combos import Entity
 
 # Findings about *reading* mail or signing in: they describe the access itself, so they can
 # never be the second, independent signal of an access from an anomalous origin.
@@ -41,7 +43,7 @@ OBSERVATION_RULES = frozenset(
         "MS-NON-OWNER-NEW",
     }
 )
-ACTION_SEVERITIES = ("medium", "high", "critical")
+ACTION_SEVERITIES = ("high", "critical")
 IOC_SEVERITIES = ("high", "critical")
 # A user needs this much sign-in history before an address can be new to them.
 HISTORY = timedelta(days=1)
