@@ -79,3 +79,15 @@ def test_exposed_rows_match_the_scope_table(report_dir: Path) -> None:
     scope = orjson.loads((report_dir / "scope.json").read_bytes())
     rows = _cells(report_dir / "exposed_messages.csv")[1:]
     assert len(rows) == scope["totals"]["exposed_messages"]
+
+
+def test_no_cell_exceeds_excels_limit_and_long_lists_become_a_count() -> None:
+    from mailscope.report.csv_out import CELL_LIMIT, LISTED, _joined, neutralise_cell
+
+    assert len(neutralise_cell("x" * 200_000)) == CELL_LIMIT
+    assert neutralise_cell("=" + "y" * 40_000).startswith("'=")
+    sessions = [f"session-{n:05d}" for n in range(5_000)]
+    cell = _joined(sessions)
+    assert cell.startswith("5,000 values") and "session-00000" in cell
+    assert f"session-{LISTED:05d}" not in cell
+    assert _joined(sessions[:3]) == "session-00000; session-00001; session-00002"

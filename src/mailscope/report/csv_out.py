@@ -2,7 +2,10 @@
 
 Every cell goes through :func:`neutralise_cell`, the one formula-injection guard: a text
 cell that a spreadsheet would evaluate (leading ``=``, ``+``, ``-``, ``@``, tab or CR) is
-prefixed with an apostrophe, as OWASP's "CSV Injection" guidance recommends.
+prefixed with an apostrophe, as OWASP's "CSV Injection" guidance recommends. No cell
+exceeds Excel's 32,767-character limit: a list longer than :data:`LISTED` values becomes
+its count and first values (the full list is in ``findings.jsonl`` / ``scope.json``), and
+any other text is cut with a note saying so.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from mailscope.report.visible import visible
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
 
 Cell = str | int | float | bool | None
+# Excel's cell limit ("Excel specifications and limits": 32,767 characters per cell).
+CELL_LIMIT = 32_767
+LISTED = 20
+_CUT = " … [cut at Excel's cell limit; the full value is in the JSON exports]"
 
 
 def neutralise_cell(value: Cell) -> str:
@@ -31,7 +38,9 @@ def neutralise_cell(value: Cell) -> str:
         return str(value)
     text = visible(value)
     if text and text[0] in FORMULA_TRIGGERS:
-        return "'" + text
+        text = "'" + text
+    if len(text) > CELL_LIMIT:
+        text = text[: CELL_LIMIT - len(_CUT)] + _CUT
     return text
 
 
@@ -45,8 +54,12 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]])
     return path
 
 
-def _joined(values: Iterable[str]) -> str:
-    return "; ".join(values)
+def _joined(values: Sequence[str]) -> str:
+    """A list as one cell: every value, or past :data:`LISTED` its count and the first ones."""
+    if len(values) <= LISTED:
+        return "; ".join(values)
+    shown = "; ".join(values[:LISTED])
+    return f"{len(values):,} values (full list in the JSON exports): {shown}; …"
 
 
 def write_exposed_messages(data: ReportData, out: Path) -> Path:
@@ -102,6 +115,7 @@ def write_mailboxes(data: ReportData, out: Path) -> Path:
         "us_ssn",
         "itinerary_messages",
         "marked_messages",
+        "why_in_scope",
     )
     rows = (
         (
@@ -116,6 +130,7 @@ def write_mailboxes(data: ReportData, out: Path) -> Path:
             b.us_ssn,
             b.itinerary,
             b.marked,
+            b.why,
         )
         for b in data.scope.mailboxes
     )

@@ -27,6 +27,7 @@ class Incident:
     number: int
     actor: bool  # tied to the confirmed actor
     findings: tuple[FindingRecord, ...]
+    in_scope: tuple[str, ...] = ()  # the actor's incident: the confirmed mailboxes
 
     @property
     def severity(self) -> str:
@@ -43,6 +44,10 @@ class Incident:
 
     @property
     def mailboxes(self) -> tuple[str, ...]:
+        """The mailboxes it concerns: for the actor's incident, those in scope (a finding
+        tied to the actor may also name look-alike mailboxes it matched)."""
+        if self.actor:
+            return self.in_scope
         return tuple(sorted({m for f in self.findings for m in f.mailboxes}))
 
     @property
@@ -106,8 +111,9 @@ def build_incidents(data: ReportData) -> tuple[Incident, ...]:
             item[1][0].finding_id,
         ),
     )
+    in_scope = tuple(sorted(m.upn for m in data.scope.mailboxes))
     return tuple(
-        Incident(number, group_root == actor_root, tuple(group))
+        Incident(number, group_root == actor_root, tuple(group), in_scope)
         for number, (group_root, group) in enumerate(ordered, start=1)
     )
 
