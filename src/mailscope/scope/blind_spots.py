@@ -13,7 +13,9 @@ from itertools import pairwise
 
 import duckdb
 
+from mailscope.detect.apps import client_app_sql, first_party_apps, sql_list
 from mailscope.detect.backing import UNKNOWN_REASONS
+from mailscope.detect.rules.new_app import MIN_HISTORY_DAYS
 from mailscope.scope.exposure import MailboxExposure
 
 # Owners routinely leave mail untouched over a weekend; longer silences are gaps.
@@ -47,6 +49,7 @@ def find_blind_spots(
     spots = _coverage(connection)
     spots += _token_share(connection)
     spots += _skipped_rules(connection)
+    spots += _young_apps(connection)
     for box in boxes:
         spots += _audit_gaps(connection, box.upn)
         for start, end in box.throttle_windows:
@@ -136,6 +139,30 @@ def _judgement_summary(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]
         f"by a sign-in, {forged} with ids no sign-in issued, {unknown} could not be judged"
     )
     return [BlindSpot("coverage", "token_judgement", first, last, detail)]
+
+
+def _young_apps(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
+    """Third-party apps that read mail too early in the evidence to judge whether they are
+    new: the "new app reads mail" detection needs a history before the first read."""
+    first_party = sql_list(list(first_party_apps()))
+    rows = connection.execute(
+        f"WITH reads AS (SELECT {client_app_sql()} AS app, time FROM mail_access), "
+        "since AS (SELECT min(time) AS t FROM mail_access) "
+        "SELECT app, min(time), max(time), count(*) FROM reads, since WHERE app IS NOT NULL "
+        f"AND app NOT IN {first_party} GROUP BY app, since.t "
+        f"HAVING min(time) < since.t + INTERVAL '{MIN_HISTORY_DAYS}' DAY ORDER BY app"
+    ).fetchall()
+    return [
+        BlindSpot(
+            "no_baseline",
+            str(app),
+            first,
+            last,
+            f"app {app} read mail ({count:,} record(s)) from within the first {MIN_HISTORY_DAYS} "
+            "days of the evidence: too little history to tell whether it is new to the tenant",
+        )
+        for app, first, last, count in rows
+    ]
 
 
 def _skipped_rules(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
