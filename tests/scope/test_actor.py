@@ -420,3 +420,84 @@ def test_ordinary_admin_work_from_a_new_home_address_does_not_seed(tmp_path: Pat
         connection, "MS-MAILBOX-PERMISSION-GRANT", severity="medium", ips=(home,), users=("w@x",)
     )
     assert not _cluster(connection).combos
+
+
+def _arm_app(connection: duckdb.DuckDBPyConnection, app: str, *, permission: bool) -> None:
+    """Golden SAML lab shape: a new secret on the app, then a delegated Mail grant."""
+    insert(
+        connection,
+        "directory_audits",
+        time=T0 + hours(10),
+        activity="Update application – Certificates and secrets management ",
+        initiated_by_upn="admin@x",
+        target_names="SimuLandApp",
+        modified_properties=f'[{{"name": "AppId", "new": "{app}"}}]',
+    )
+    if permission:
+        insert(
+            connection,
+            "directory_audits",
+            time=T0 + hours(9.9),
+            activity="Add delegated permission grant",
+            initiated_by_upn="admin@x",
+            modified_properties='[{"name": "DelegatedPermissionGrant.Scope", '
+            '"new": "User.Read Mail.ReadWrite"}]',
+        )
+
+
+def test_an_app_armed_with_a_credential_and_mail_permission_then_used_is_the_actors(
+    tmp_path: Path,
+) -> None:
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    app = "5a95e683-08ad-424e-a441-1d1aec52c02c"
+    _arm_app(connection, app, permission=True)
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(10.1),
+        ip="1.2.3.4",
+        session=None,
+        token=None,
+        app=app,
+        message_id="<stolen@x>",
+    )
+    actor = _cluster(connection)
+    assert _mailboxes(connection, actor, CONFIRMED) == {"w@x"}
+    assert "new credential" in actor.chain(("app", app))[0]
+
+
+def test_a_new_secret_without_a_mail_permission_is_not_a_takeover(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    app = "5a95e683-08ad-424e-a441-1d1aec52c02c"
+    _arm_app(connection, app, permission=False)
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(11),
+        ip="1.2.3.4",
+        session=None,
+        token=None,
+        app=app,
+        message_id="<a1@x>",
+    )
+    assert not _cluster(connection).combos
+
+
+def test_an_armed_app_first_used_days_later_is_not_a_takeover(tmp_path: Path) -> None:
+    connection = new_case(tmp_path)
+    _benign_office(connection)
+    app = "6b0d3f8e-2c1a-4b9e-8f7d-1a2b3c4d5e6f"
+    _arm_app(connection, app, permission=True)
+    read(
+        connection,
+        mailbox="v@x",
+        at=T0 + hours(80),
+        ip="1.2.3.5",
+        session=None,
+        token=None,
+        app=app,
+        message_id="<a2@x>",
+    )
+    assert not _cluster(connection).combos

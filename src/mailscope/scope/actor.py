@@ -83,8 +83,14 @@ class _Clusterer:
     actor: Actor = field(default_factory=Actor)
     queue: deque[Entity] = field(default_factory=deque)
     pending_ips: set[str] = field(default_factory=set)
+    seeded_ties: dict[str, tuple[datetime, Link]] = field(default_factory=dict)
 
     def seed(self, seed: Seed, by_record: dict[str, int]) -> None:
+        if seed.app_tie is not None:
+            app, since = seed.app_tie
+            self.seeded_ties.setdefault(
+                app, (since, Link(CONFIRMED, seed.reason, None, seed.records))
+            )
         for entity in seed.entities:
             self._entity(entity, Link(CONFIRMED, seed.reason, None, seed.records))
         for key in seed.record_keys:
@@ -165,7 +171,7 @@ class _Clusterer:
     def _ties(self) -> list[tuple[str, datetime, Link]]:
         ips = {v for (k, v) in self.actor.entities if k == "ip"} - self.actor.shared_ips
         accounts = self.account_times()
-        found: dict[str, tuple[datetime, Link]] = {}
+        found = {a: t for a, t in self.seeded_ties.items() if a not in self.actor.app_ties}
         for grant in self.grants:
             by_ip = grant.ip in ips
             first_use = accounts.get(grant.initiator or "")
@@ -216,7 +222,7 @@ def cluster_actor(connection: duckdb.DuckDBPyConnection) -> Actor:
     tag_combos(connection)
     graph = load_graph(connection)
     clusterer = _Clusterer(graph, app_grants(connection))
-    seeds = find_seeds(connection)
+    seeds = find_seeds(connection, graph)
     by_record = _combos_of(connection, [k for s in seeds for k in s.record_keys])
     for seed in seeds:
         clusterer.seed(seed, by_record)

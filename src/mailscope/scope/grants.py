@@ -28,6 +28,17 @@ GRANT_ACTIVITIES = (
     "add owner to application%",
     "add owner to service principal%",
 )
+CREDENTIAL_ACTIVITIES = (
+    "update application%certificates and secrets%",
+    "add service principal credentials%",
+)
+PERMISSION_ACTIVITIES = (
+    "consent to application%",
+    "add app role assignment%",
+    "add delegated permission grant%",
+    "add oauth2permissiongrant%",
+    "update application",  # requiredResourceAccess: the permissions the app asks for
+)
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -41,6 +52,13 @@ class AppGrant:
     initiator: str | None
     ip: str | None
     apps: tuple[str, ...]
+
+    def is_kind(self, patterns: tuple[str, ...]) -> bool:
+        """Whether the activity matches one of the SQL ``LIKE`` patterns (``%`` wildcard)."""
+        name = self.activity.lower().rstrip(".").strip()
+        return any(
+            re.fullmatch(re.escape(p).replace("%", ".*"), name) is not None for p in patterns
+        )
 
 
 def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:

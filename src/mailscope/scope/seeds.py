@@ -24,7 +24,13 @@ import duckdb
 import orjson
 
 from mailscope.intel.addresses import identifies
-from mailscope.scope.combos import Entity
+from mailscope.scope.combos import Entity, Graph, third_party
+from mailscope.scope.grants import (
+    CREDENTIAL_ACTIVITIES,
+    PERMISSION_ACTIVITIES,
+    AppGrant,
+    app_grants,
+)
 
 # Findings about *reading* mail or signing in: they describe the access itself, so they can
 # never be the second, independent signal of an access from an anomalous origin.
@@ -47,6 +53,8 @@ ACTION_SEVERITIES = ("high", "critical")
 IOC_SEVERITIES = ("high", "critical")
 # A user needs this much sign-in history before an address can be new to them.
 HISTORY = timedelta(days=1)
+# An app armed with a credential and mail permissions, then used this soon, is taken over.
+TAKEOVER_USE = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,7 @@ class Seed:
     reason: str
     records: tuple[str, ...]
     record_keys: tuple[str, ...] = ()  # records confirmed directly (indicator matches)
+    app_tie: tuple[str, datetime] | None = None  # an app that is the actor's from then on
 
 
 def is_ioc_rule(rule_id: str) -> bool:
@@ -70,9 +79,60 @@ def is_observation(rule_id: str) -> bool:
     return rule_id in OBSERVATION_RULES or "mailitemsaccessed" in rule_id.lower()
 
 
-def find_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
+def find_seeds(connection: duckdb.DuckDBPyConnection, graph: Graph) -> list[Seed]:
     """Every confirmed seed of the case, in a stable order."""
-    return [*forged_seeds(connection), *indicator_seeds(connection), *origin_seeds(connection)]
+    return [
+        *forged_seeds(connection),
+        *indicator_seeds(connection),
+        *origin_seeds(connection),
+        *app_takeover_seeds(app_grants(connection), graph),
+    ]
+
+
+def app_takeover_seeds(grants: list[AppGrant], graph: Graph) -> list[Seed]:
+    """An app given a new credential, and mail permissions by the same account, that reads
+    mail within :data:`TAKEOVER_USE` — a stolen or forged identity arming an app (the Golden
+    SAML and Midnight Blizzard chains): three independent records, one story."""
+    seeds = []
+    tied: set[str] = set()
+    for credential in (g for g in grants if g.is_kind(CREDENTIAL_ACTIVITIES)):
+        permissions = [
+            g
+            for g in grants
+            if g.is_kind(PERMISSION_ACTIVITIES)
+            and g.initiator == credential.initiator
+            and abs(g.time - credential.time) <= TAKEOVER_USE
+        ]
+        if not permissions:
+            continue
+        start = max(credential.time, *(g.time for g in permissions)) - TAKEOVER_USE
+        for app in credential.apps:
+            if app in tied or not third_party(app):
+                continue
+            reads = [
+                c
+                for c in graph.using(("app", app))
+                if c.reads_mail and credential.time <= c.first <= credential.time + TAKEOVER_USE
+            ]
+            if not reads or start > reads[0].first:
+                continue
+            tied.add(app)
+            permission = permissions[0]
+            reason = (
+                f"app {app} was given a new credential ({credential.activity}, "
+                f"{credential.time:%Y-%m-%d %H:%M}) and mail permissions ({permission.activity}, "
+                f"{permission.time:%H:%M}) by {credential.initiator or '?'}, then read mail "
+                f"at {reads[0].first:%Y-%m-%d %H:%M}"
+            )
+            seeds.append(
+                Seed(
+                    (),
+                    reason,
+                    (credential.key, permission.key, reads[0].sample),
+                    app_tie=(app, min(credential.time, permission.time)),
+                )
+            )
+    return seeds
 
 
 def forged_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
