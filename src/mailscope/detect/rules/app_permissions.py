@@ -1,11 +1,17 @@
 """Exchange app-permission abuse (detection 12): mail-reading permissions granted to apps,
-ApplicationImpersonation, and new app credentials followed by mail reads.
+mailbox-wide Exchange roles (ApplicationImpersonation …), and new app credentials followed
+by mail reads.
 
 ``full_access_as_app`` (EWS, every mailbox), ``EWS.AccessAsUser.All`` and Graph
 ``Mail.Read``/``Mail.ReadWrite`` let an app read mail; Midnight Blizzard granted
 full_access_as_app to a malicious OAuth app (MSRC 2024-01-25). ApplicationImpersonation
-lets an account act as any mailbox (Microsoft Learn, deprecated role). The permission
-names are data (``data/apps.json``).
+lets an account or app act as any mailbox; intruders grant it with
+``New-ManagementRoleAssignment -Role ApplicationImpersonation`` or by creating a role group
+that holds it (``New-RoleGroup -Roles ApplicationImpersonation -Members <app>``,
+det-eng-samples T1098.002) and then adding members (Microsoft Learn, "New-RoleGroup",
+"Role Based Access Control for Applications in Exchange Online"). Grants are read from
+Graph directory audits and from the UAL's Entra records alike. The permission names are
+data (``data/apps.json``, ``data/attacks.json``).
 """
 
 from __future__ import annotations
@@ -15,53 +21,103 @@ import orjson
 from mailscope.detect.apps import mail_permissions
 from mailscope.detect.events import EVIL_APP, access, at, audit, directory_audit, merge
 from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, ok, prop
+from mailscope.detect.rules.identities import IDENTITY_CTES, display
+from mailscope.detect.rules.reference import extra_mail_permissions, mailbox_wide_roles
 
 _GUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _STRONG = ("full_access_as_app", "ews.accessasuser.all", "applicationimpersonation")
-_MATCH = " OR ".join(f"t LIKE '%{p.lower()}%'" for p in mail_permissions())
+_PERMISSIONS = (*mail_permissions(), *extra_mail_permissions())
+_MATCH = " OR ".join(f"t LIKE '%{p.lower()}%'" for p in _PERMISSIONS)
 _STRONG_MATCH = " OR ".join(f"t LIKE '%{p}%'" for p in _STRONG)
+_APP = (
+    f"lower(coalesce(nullif({clean(prop('ServicePrincipal.AppId'))}, ''), "
+    f"nullif({clean(prop('ServicePrincipal.ObjectID'))}, ''), "
+    f"regexp_extract(lower(coalesce(c.target_ids, '') || ' ' || coalesce(c.target, '')), "
+    f"'({_GUID})', 1)))"
+)
 
 _GRANT_SQL = f"""
-WITH grants AS (
-    SELECT record_key, time, initiated_by_upn AS actor, initiated_by_ip AS ip, activity,
-        lower(coalesce(modified_properties, '') || ' ' || coalesce(target_names, '')) AS t,
-        coalesce(modified_properties, '') || ' ' || coalesce(target_ids, '') AS ids
-    FROM directory_audits
-    WHERE lower(activity) LIKE 'add app role assignment%'
-       OR lower(activity) LIKE 'add delegated permission grant%'
-       OR lower(activity) LIKE 'consent to application%'
-       OR lower(activity) LIKE 'add oauth2permissiongrant%'
+WITH {CHANGES_CTES},
+grants AS (
+    SELECT c.record_key, c.time, c.actor, c.ip, c.activity, c.detail AS t, {_APP} AS app,
+        {clean(prop("ServicePrincipal.DisplayName"))} AS app_name,
+        lower(coalesce({prop("DelegatedPermissionGrant.ConsentType")}, '')) LIKE '%allprincipals%'
+            AS for_everyone
+    FROM changes c
+    WHERE c.ok AND (c.activity LIKE 'add app role assignment%'
+        OR c.activity LIKE 'add delegated permission grant%'
+        OR c.activity LIKE 'consent to application%'
+        OR c.activity LIKE 'add oauth2permissiongrant%')
 ),
-hits AS (
-    SELECT *, regexp_extract(lower(ids), 'appid[^}}]*?({_GUID})', 1) AS app
-    FROM grants WHERE {_MATCH}
-)
+hits AS (SELECT * FROM grants WHERE {_MATCH})
 SELECT coalesce(nullif(app, ''), '?') AS app,
     array_agg(DISTINCT nullif(app, '')) AS apps,
-    array_agg(DISTINCT lower(actor)) AS users,
+    array_agg(DISTINCT actor) AS users,
     array_agg(DISTINCT ip) AS ips,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
-    CASE WHEN bool_or({_STRONG_MATCH}) OR bool_or(lower(activity) LIKE 'add app role%')
+    coalesce(string_agg(DISTINCT nullif(app_name, ''), ', '), 'unnamed') AS app_names,
+    CASE WHEN bool_or({_STRONG_MATCH}) OR bool_or(activity LIKE 'add app role%')
+              OR bool_or(for_everyone)
          THEN 'high' ELSE 'medium' END AS severity
 FROM hits
 GROUP BY coalesce(nullif(app, ''), '?')
 ORDER BY app
 """
 
-_IMPERSONATION_SQL = """
-SELECT lower(user_id) AS actor,
-    array_agg(DISTINCT lower(user_id)) AS users,
-    array_agg(DISTINCT client_ip) AS ips,
+_ROLES = mailbox_wide_roles()
+_ROLE_MATCH = " OR ".join(f"p LIKE '%{r.lower()}%'" for r in _ROLES)
+
+
+def _param(name: str) -> str:
+    return f"json_extract_string(e.parameters, '$.{name}')"
+
+
+_GRANTEE = f"coalesce({_param('Members')}, {_param('User')}, {_param('App')}, " + (
+    f"{_param('SecurityGroup')}, {_param('Policy')}, {_param('Member')})"
+)
+_IMPERSONATION_SQL = f"""
+WITH {IDENTITY_CTES},
+role_ops AS (
+    SELECT e.*, lower(coalesce(e.parameters, '')) AS p, lower(e.operation) AS op
+    FROM audit_events e
+    WHERE lower(e.operation) IN ('new-managementroleassignment', 'new-rolegroup',
+        'add-rolegroupmember', 'set-managementroleassignment') AND {ok("e.result")}
+),
+mighty_groups AS (
+    SELECT DISTINCT lower(coalesce({_param("Name")}, {_param("SecurityGroup")})) AS grp
+    FROM role_ops e
+    WHERE ({_ROLE_MATCH}) AND op IN ('new-rolegroup', 'new-managementroleassignment')
+),
+grants AS (
+    SELECT e.record_key, e.time, lower(e.user_id) AS actor, e.client_ip AS ip, e.op,
+        e.organization_id AS org,
+        coalesce({_param("Role")}, {_param("Roles")},
+            'member of ' || {_param("Identity")}) AS role,
+        coalesce({_param("Name")}, {_param("Identity")}, {_param("SecurityGroup")}) AS via,
+        {_GRANTEE} AS grantee_raw
+    FROM role_ops e
+    WHERE ({_ROLE_MATCH}) OR (e.op = 'add-rolegroupmember'
+        AND lower({_param("Identity")}) IN (SELECT grp FROM mighty_groups))
+),
+named AS (
+    SELECT g.*, coalesce({display("g.grantee_raw", org="g.org")}, 'unnamed grantee') AS grantee
+    FROM (SELECT * EXCLUDE (grantee_raw), trim(unnest(string_split(coalesce(grantee_raw, ''),
+        ','))) AS grantee_raw FROM grants) g
+),
+{island_ctes("named", "s.actor")}
+SELECT actor, island,
+    array_agg(DISTINCT actor) AS users, array_agg(DISTINCT ip) AS ips,
+    array_agg(DISTINCT grantee) FILTER (WHERE {"regexp_matches(grantee, '^" + _GUID + "$')"})
+        AS apps,
     array_agg(DISTINCT record_key) AS evidence_keys,
-    min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
-    string_agg(DISTINCT coalesce(json_extract_string(parameters, '$.User'),
-                                 json_extract_string(parameters, '$.App'), ''), ', ') AS grantees
-FROM audit_events
-WHERE lower(operation) = 'new-managementroleassignment'
-  AND lower(coalesce(parameters, '')) LIKE '%applicationimpersonation%'
-GROUP BY lower(user_id)
-ORDER BY actor
+    min(time) AS first_seen, max(time) AS last_seen, count(DISTINCT record_key) AS grants,
+    string_agg(DISTINCT grantee, ', ') AS grantees, string_agg(DISTINCT role, ', ') AS roles,
+    string_agg(DISTINCT via, ', ') AS via
+FROM islands
+GROUP BY actor, island
+ORDER BY first_seen, actor
 """
 
 _CREDENTIAL_SQL = """
@@ -114,8 +170,10 @@ DETECTIONS = (
         id="MS-APP-MAIL-PERMISSION",
         title="Mail-reading permission granted to an app",
         description=(
-            "App role assignments, delegated grants or consents that include "
-            "full_access_as_app, EWS.AccessAsUser.All, Mail.Read/ReadWrite/Send and kin."
+            "App role assignments, delegated grants or consents (Graph directory audits or "
+            "UAL Entra records) that include full_access_as_app, EWS.AccessAsUser.All, "
+            "Mail.Read/ReadWrite/Send, SMTP.SendAsApp and kin; high for application "
+            "permissions and grants for all users, medium for one user's delegated grant."
         ),
         runbook=(
             "Identify the app and who granted it; revoke the grant and the app's "
@@ -123,10 +181,10 @@ DETECTIONS = (
         ),
         severity="high",
         attack_ids=("T1098.003", "T1528", "T1114.002"),
-        requires=("directory_audits",),
+        requires=(),
         sql=_GRANT_SQL,
         confidence=0.75,
-        explain="{grants} grant(s) of mail-reading permissions to app {app}",
+        explain="{grants} grant(s) of mail-reading permissions to app {app} ({app_names})",
         tests=(
             RuleTest(
                 "full_access_as_app role assigned",
@@ -155,17 +213,23 @@ DETECTIONS = (
     ),
     sql_detection(
         id="MS-APPLICATION-IMPERSONATION",
-        title="ApplicationImpersonation role assigned",
+        title="Mailbox-wide Exchange role assigned (ApplicationImpersonation …)",
         description=(
-            "New-ManagementRoleAssignment granting ApplicationImpersonation (act as any mailbox)."
+            "New-ManagementRoleAssignment or New-RoleGroup giving ApplicationImpersonation, "
+            "Mailbox Import Export or an RBAC-for-Applications mail role, or Add-RoleGroupMember "
+            "to a role group the case shows holding one; names the grantee."
         ),
-        runbook="Remove the assignment unless a documented migration or archiving tool needs it.",
+        runbook=(
+            "Remove the assignment or role group unless a documented migration or archiving "
+            "tool needs it; identify the grantee (app id or account) and scope every mailbox "
+            "it reached (EWS / Graph reads with its app id)."
+        ),
         severity="high",
-        attack_ids=("T1098.002",),
+        attack_ids=("T1098.002", "T1098.003"),
         requires=("audit_events",),
         sql=_IMPERSONATION_SQL,
-        confidence=0.7,
-        explain="{actor} assigned ApplicationImpersonation {grants} time(s) to {grantees}",
+        confidence=0.8,
+        explain="{actor} gave {roles} to {grantees} ({grants} change(s) via {via})",
         tests=(
             RuleTest(
                 "impersonation assigned",
@@ -173,10 +237,29 @@ DETECTIONS = (
                     audit(
                         "New-ManagementRoleAssignment",
                         time=at(1),
-                        parameters='{"Role":"ApplicationImpersonation","User":"svc"}',
+                        parameters='{"Role":"ApplicationImpersonation","User":"svc@example.org"}',
                     )
                 ),
                 True,
+                {"users": ("alice@example.org",)},
+            ),
+            RuleTest(
+                "role group holding impersonation created for an app",
+                merge(
+                    audit(
+                        "New-RoleGroup",
+                        time=at(1),
+                        parameters=orjson.dumps(
+                            {
+                                "Name": "Sync",
+                                "Roles": "ApplicationImpersonation",
+                                "Members": EVIL_APP,
+                            }
+                        ).decode(),
+                    )
+                ),
+                True,
+                {"apps": (EVIL_APP,)},
             ),
             RuleTest(
                 "another role assigned",
