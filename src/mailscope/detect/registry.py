@@ -26,6 +26,13 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "mailscope.detect.rules.app_permissions",
     "mailscope.detect.rules.logging_health",
     "mailscope.detect.rules.non_owner",
+    "mailscope.detect.rules.app_consent",
+    "mailscope.detect.rules.credential_attacks",
+    "mailscope.detect.rules.recon_tools",
+    "mailscope.detect.rules.privileged_roles",
+    "mailscope.detect.rules.auth_methods",
+    "mailscope.detect.rules.federation",
+    "mailscope.detect.rules.mailbox_protocols",
 )
 
 
