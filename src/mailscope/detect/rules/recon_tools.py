@@ -31,17 +31,20 @@ ENUMERATED_COLLECTIONS = 5
 _SWEEP_SQL = f"""
 WITH {LOGONS_CTE},
 platforms AS (SELECT *, {os_family("agent")} AS os FROM logons WHERE upn LIKE '%@%'),
+minutes AS (
+    SELECT DISTINCT upn, os, time_bucket(INTERVAL '1 minute', time) AS minute
+    FROM platforms WHERE os IS NOT NULL
+),
 anchors AS (
-    SELECT a.record_key, a.time, a.upn FROM platforms a
-    JOIN platforms b ON b.upn = a.upn AND b.os IS NOT NULL
-        AND b.time BETWEEN a.time - INTERVAL '15' MINUTE AND a.time
-    WHERE a.os IS NOT NULL
-    GROUP BY a.record_key, a.time, a.upn
+    SELECT a.upn, a.minute FROM minutes a
+    JOIN minutes b ON b.upn = a.upn
+        AND b.minute BETWEEN a.minute - INTERVAL '15' MINUTE AND a.minute
+    GROUP BY a.upn, a.minute
     HAVING count(DISTINCT b.os) >= {SWEEP_PLATFORMS}
 ),
 members AS (
-    SELECT DISTINCT b.* FROM anchors a JOIN platforms b ON b.upn = a.upn
-        AND b.time BETWEEN a.time - INTERVAL '15' MINUTE AND a.time
+    SELECT DISTINCT b.* FROM anchors a JOIN platforms b ON b.upn = a.upn AND b.os IS NOT NULL
+        AND b.time >= a.minute - INTERVAL '15' MINUTE AND b.time < a.minute + INTERVAL '1' MINUTE
 ),
 {island_ctes("members", "s.upn", "INTERVAL '15' MINUTE")}
 SELECT upn, island, [upn] AS users,
