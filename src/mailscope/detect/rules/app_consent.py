@@ -10,8 +10,9 @@ secrets and certificates added to apps, and apps registered for exfiltration too
 * A new password or certificate on an app registration or service principal
   (``Update application – Certificates and secrets management``, ``Add service principal
   credentials``) gives whoever holds it the app's permissions (Midnight Blizzard,
-  Solorigate). Rotations are routine for registrations (medium); credentials on a service
-  principal are rarer (high). Microsoft's own JIT provisioning of first-party service
+  Solorigate). Rotations are routine for registrations (medium); a person adding
+  credentials to a service principal is rarer (high; services rotating their own are
+  medium). Microsoft's own JIT provisioning of first-party service
   principals (``Add service principal`` with a Credential) is not a credential change.
 * An app registered with the reply URL of an exfiltration tool's default configuration
   (rclone: ``http://localhost:53682/``) is high (det-eng-samples T1550.001).
@@ -82,7 +83,8 @@ SELECT actor, app, island, {_ENTITIES},
         FILTER (WHERE target_ids IS NOT NULL) AS apps,
     CASE WHEN bool_or(on_principal) THEN 'service principal' ELSE 'app registration' END
         AS holder,
-    CASE WHEN bool_or(on_principal) THEN 'high' ELSE 'medium' END AS severity
+    CASE WHEN bool_or(on_principal AND actor LIKE '%@%') THEN 'high' ELSE 'medium' END
+        AS severity
 FROM islands
 GROUP BY actor, app, island
 ORDER BY first_seen, actor
