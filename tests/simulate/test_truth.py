@@ -23,8 +23,10 @@ def _prop(data: dict[str, Any], name: str) -> str:
 
 
 def recompute(root: Path, truth: dict[str, Any]) -> dict[str, set[str]]:
-    """Exposed ids per mailbox from the files: actor = records carrying an actor token."""
+    """Exposed ids per mailbox from the files: actor = records carrying an actor token, or
+    carrying no token ids at all (Exchange leaves some out) from an actor address."""
     tokens = set(truth["actor"]["token_ids"])
+    actor_ips = set(truth["actor"]["ips"])
     mail = [d for d in audit_records(root).values() if d["Operation"] == "MailItemsAccessed"]
     messages = emls(root)
     throttles: dict[str, list[Any]] = {}
@@ -34,7 +36,12 @@ def recompute(root: Path, truth: dict[str, Any]) -> dict[str, set[str]]:
             t = when(d["CreationTime"])
             if not starts or t > starts[-1] + timedelta(hours=24):
                 starts.append(t)
-    actor = [d for d in mail if d.get("AppAccessContext", {}).get("UniqueTokenId") in tokens]
+    actor = [
+        d
+        for d in mail
+        if d.get("AppAccessContext", {}).get("UniqueTokenId") in tokens
+        or ("AppAccessContext" not in d and d["ClientIPAddress"] in actor_ips)
+    ]
     exposed: dict[str, set[str]] = {}
     for upn in sorted({d["MailboxOwnerUPN"] for d in actor}):
         mine = [d for d in actor if d["MailboxOwnerUPN"] == upn]
@@ -91,7 +98,24 @@ def test_truth_matches_files(
         assert truth["compromised_mailboxes"] and totals["exposed_messages"] > 0
         assert abs(sum(totals["department_share"].values()) - 1) < 1e-5
     kinds = {d["kind"] for d in truth["distractors"]}
-    assert kinds == {"archiving-app", "new-laptop-sync", "throttled-heavy-user", "traveller"}
+    always = {
+        "archiving-app",
+        "ews-backup-app",
+        "ediscovery-search",
+        "admin-powershell",
+        "outlook-mobile-service",
+        "new-laptop-sync",
+        "throttled-heavy-user",
+        "traveller",
+    }
+    assert always <= kinds
+    assert kinds <= always | {
+        "activesync-phone",
+        "corporate-egress",
+        "commercial-vpn",
+        "delegate-assistant",
+        "shared-mailbox",
+    }
 
 
 def test_labels_match_message_text(tenant: Callable[[str, str], Path]) -> None:

@@ -1,5 +1,6 @@
 """Benign background: each person's working days (sign-ins, token refreshes, mail reads,
-sends, deletes, rule edits), delegates reading their principal's mail, and admin work."""
+sends, deletes, rule edits) on each of their computers, and delegates reading the
+mailboxes they have FullAccess to."""
 
 from __future__ import annotations
 
@@ -7,21 +8,22 @@ import random
 from datetime import datetime, timedelta
 
 from mailscope.simulate import records
+from mailscope.simulate.delegates import delegate_reads
 from mailscope.simulate.ids import IdSource
+from mailscope.simulate.networks import VPN_EXITS, office_ips
 from mailscope.simulate.org import OFFICES, Person
+from mailscope.simulate.reads import moment, read_mail
 from mailscope.simulate.signins import ARLINGTON, WASHINGTON, App, Place
 from mailscope.simulate.world import Session, World, open_session
 
 EXO = ("00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online")
 DESKTOP = App(records.OUTLOOK_DESKTOP, "Microsoft Office", *EXO, "Mobile Apps and Desktop clients")
 WEB = App(records.OWA, "One Outlook Web", *EXO, "Browser")
-MOBILE = App(records.OUTLOOK_MOBILE, "Outlook Mobile", *EXO, "Mobile Apps and Desktop clients")
 DESKTOP_UA = "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.{build}; Pro)"
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/113.0.0.0 Safari/537.36 Edg/113.0.1774.42"
 )
-MOBILE_UA = "Outlook-iOS/723.4027091.prod.iphone (4.2320.0)"
 # Outlook builds: Current Channel moved from 16327 to 16529 during May/June 2023; a new
 # client version on a known device is not an intrusion signal on its own.
 OLD_BUILD, NEW_BUILD = "16.0.16327.20248", "16.0.16529.20154"
@@ -38,8 +40,11 @@ def client_for(person: Person, build: str) -> tuple[App, str, str]:
     return WEB, "Client=OWA;Action=ViewInbox;", BROWSER_UA
 
 
-def place_of(person: Person, at_home: bool) -> tuple[str, Place]:
-    """Egress IP and geolocation for a day in the office or at home."""
+def place_of(person: Person, at_home: bool, rng: random.Random) -> tuple[str, Place]:
+    """Egress IP and geolocation for a day in the office or at home (through a commercial
+    VPN on most home days of the people who use one)."""
+    if at_home and person.vpn_exit is not None and rng.random() < 0.7:
+        return VPN_EXITS[person.vpn_exit]
     if at_home:
         return person.home_ip, WASHINGTON
     return person.office_ip, ARLINGTON if OFFICES[person.office][2] == "Arlington" else WASHINGTON
@@ -61,21 +66,21 @@ def generate_background(world: World, away: dict[str, tuple[int, int]]) -> None:
                 continue
             build = NEW_BUILD if day >= switch_day and rng.random() < 0.5 else OLD_BUILD
             session = _work_session(world, rng, ids, person, day, build)
-            _mail_day(world, rng, ids, session, day)
-            if person.assistant_of:
-                _delegate_reads(world, rng, ids, session, world.org.by_upn[person.assistant_of])
-            if person.admin:
-                _admin_work(world, rng, ids, session)
-            if rng.random() < 0.15:
-                _mobile_evening(world, rng, ids, person, day)
+            _mail_day(world, rng, ids, session)
+            delegate_reads(world, rng, ids, session)
+            if person.devices >= 2 and rng.random() < 0.35:
+                _home_laptop_evening(world, rng, ids, person, day)
+            if person.devices >= 3 and rng.random() < 0.25:
+                _annex_desktop(world, rng, ids, person, day, build)
 
 
 def _work_session(
     world: World, rng: random.Random, ids: IdSource, person: Person, day: datetime, build: str
 ) -> Session:
-    start = day + timedelta(seconds=rng.randrange(12 * 3600, 14 * 3600 + 1800))
+    hour = world.org.profile.work_start_utc + rng.uniform(-1.0, 1.5)
+    start = day + timedelta(seconds=int(hour * 3600))
     end = start + timedelta(seconds=rng.randrange(7 * 3600, 10 * 3600))
-    ip, place = place_of(person, at_home=rng.random() < 0.3)
+    ip, place = place_of(person, rng.random() < world.org.profile.home_share, rng)
     app, info, agent = client_for(person, build)
     return open_session(
         world,
@@ -92,131 +97,21 @@ def _work_session(
     )
 
 
-def _moment(rng: random.Random, session: Session) -> datetime:
-    first = session.tokens[0].issued
-    span = int((session.tokens[-1].issued - first).total_seconds()) + 3000
-    return first + timedelta(seconds=rng.randrange(60, span))
-
-
-def read_mail(
-    world: World,
-    rng: random.Random,
-    ids: IdSource,
-    session: Session,
-    *,
-    owner: Person,
-    when: datetime,
-    logon_type: int = 0,
-    count: int = 0,
-    with_ids: bool = True,
-    throttled: bool = False,
-) -> None:
-    """One aggregated Bind record of messages ``owner`` had received by ``when``."""
-    folders = world.pick_items(rng, ids, owner.upn, when, count or rng.randrange(1, 5))
-    if not folders:
-        return
-    token = session.token_at(when) if with_ids else None
-    world.evidence.add(
-        when,
-        records.mail_items_accessed(
-            ids,
-            when,
-            user=session.person.upn,
-            owner=owner,
-            access="Bind",
-            folders=folders,
-            ip=session.ip,
-            client_info=session.client_info,
-            app_id=session.app.app_id,
-            logon_type=logon_type,
-            token=token,
-            throttled=throttled,
-        ),
-    )
-
-
-def sync_folders(
-    world: World, ids: IdSource, session: Session, *, when: datetime, folders: list[str]
-) -> None:
-    """A client (re)synchronising whole folders: one Sync record per folder."""
-    for offset, folder in enumerate(folders):
-        at = when + timedelta(seconds=7 * offset)
-        world.evidence.add(
-            at,
-            records.mail_items_accessed(
-                ids,
-                at,
-                user=session.person.upn,
-                owner=session.person,
-                access="Sync",
-                folders=[(folder, [])],
-                ip=session.ip,
-                client_info=session.client_info,
-                app_id=session.app.app_id,
-                logon_type=0,
-                token=session.token_at(at),
-            ),
-        )
-
-
-def _mail_day(
-    world: World, rng: random.Random, ids: IdSource, session: Session, day: datetime
-) -> None:
+def _mail_day(world: World, rng: random.Random, ids: IdSource, session: Session) -> None:
     person = session.person
+    names = world.folders(person.upn)
     for _ in range(rng.randrange(3, 9)):
-        # About one aggregated record in ten carries no token ids at all (Entra docs,
-        # "linkable identifiers": not every workload stamps them), so absence is benign.
-        read_mail(
-            world,
-            rng,
-            ids,
-            session,
-            owner=person,
-            when=_moment(rng, session),
-            with_ids=rng.random() >= 0.1,
-        )
+        read_mail(world, rng, ids, session, owner=person, when=moment(rng, session))
     for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
-        when = _moment(rng, session)
-        item = (ids.message_id("BN0PR09MB4410"), rng.randrange(3000, 60000))
-        world.evidence.add(
-            when,
-            records.mailbox_item_op(
-                ids,
-                when,
-                operation="Send",
-                person=person,
-                ip=session.ip,
-                client_info=session.client_info,
-                token=session.token_at(when),
-                folder="Sent Items",
-                item=item,
-                subject="Re: follow-up",
-            ),
-        )
+        _item_op(world, rng, ids, session, "Send", names["sent"], "Re: follow-up")
     for _ in range(rng.choice((0, 0, 0, 1, 2))):
-        when = _moment(rng, session)
         operation = rng.choice(
             ("MoveToDeletedItems", "MoveToDeletedItems", "SoftDelete", "HardDelete")
         )
-        folder = "Recoverable Items/Deletions" if operation == "HardDelete" else "Inbox"
-        item = (ids.message_id("BN0PR09MB4410"), rng.randrange(3000, 60000))
-        world.evidence.add(
-            when,
-            records.mailbox_item_op(
-                ids,
-                when,
-                operation=operation,
-                person=person,
-                ip=session.ip,
-                client_info=session.client_info,
-                token=session.token_at(when),
-                folder=folder,
-                item=item,
-                subject="Newsletter",
-            ),
-        )
+        folder = names["recoverable"] if operation == "HardDelete" else names["inbox"]
+        _item_op(world, rng, ids, session, operation, folder, "Newsletter")
     if rng.random() < 0.02:
-        when = _moment(rng, session)
+        when = moment(rng, session)
         world.evidence.add(
             when,
             records.update_inbox_rules(
@@ -230,7 +125,7 @@ def _mail_day(
             ),
         )
     if rng.random() < 0.01:
-        when = _moment(rng, session)
+        when = moment(rng, session)
         world.evidence.add(
             when,
             records.admin_cmdlet(
@@ -252,72 +147,78 @@ def _mail_day(
         )
 
 
-def _delegate_reads(
-    world: World, rng: random.Random, ids: IdSource, session: Session, principal: Person
+def _item_op(
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    session: Session,
+    operation: str,
+    folder: str,
+    subject: str,
 ) -> None:
-    """An assistant with FullAccess reading the principal's mail (LogonType 2, delegate)."""
-    for _ in range(rng.randrange(2, 6)):
-        read_mail(
-            world, rng, ids, session, owner=principal, when=_moment(rng, session), logon_type=2
-        )
-
-
-def _admin_work(world: World, rng: random.Random, ids: IdSource, session: Session) -> None:
-    """Routine Exchange administration by IRM administrators."""
-    if rng.random() > 0.5:
-        return
-    when = _moment(rng, session)
-    target = rng.choice(world.org.people)
-    operation = rng.choice(
-        ("Set-Mailbox", "Add-MailboxPermission", "Add-MailboxFolderPermission", "Set-Mailbox")
-    )
-    parameters = {
-        "Set-Mailbox": [("Identity", target.upn), ("RetentionPolicy", "Ministry 7 Year")],
-        "Add-MailboxPermission": [
-            ("Identity", target.upn),
-            ("User", session.person.upn),
-            ("AccessRights", "FullAccess"),
-            ("AutoMapping", "False"),
-        ],
-        "Add-MailboxFolderPermission": [
-            ("Identity", f"{target.upn}:\\Calendar"),
-            ("User", rng.choice(world.org.people).upn),
-            ("AccessRights", "Reviewer"),
-        ],
-    }[operation]
+    when = moment(rng, session)
+    item = (ids.message_id("BN0PR09MB4410"), rng.randrange(3000, 60000))
     world.evidence.add(
         when,
-        records.admin_cmdlet(
+        records.mailbox_item_op(
             ids,
             when,
             operation=operation,
-            user=session.person.upn,
+            person=session.person,
             ip=session.ip,
-            port=rng.randrange(20000, 60000),
-            object_id=target.upn,
-            parameters=parameters,
+            client_info=session.client_info,
+            app_id=session.app.app_id,
             token=session.token_at(when),
-            admin=True,
+            folder=folder,
+            item=item,
+            subject=subject,
+            deleted_folder=world.folders(session.person.upn)["deleted"],
         ),
     )
 
 
-def _mobile_evening(
+def _home_laptop_evening(
     world: World, rng: random.Random, ids: IdSource, person: Person, day: datetime
 ) -> None:
-    """A quick look at mail on the phone from home in the evening."""
-    start = day + timedelta(hours=23, seconds=rng.randrange(0, 3000))
+    """A second computer: Outlook on the web on the home laptop in the evening (its own
+    session and sign-in, from the home network)."""
+    start = day + timedelta(hours=23, seconds=rng.randrange(0, 5400))
+    ip, place = place_of(person, True, rng)
     session = open_session(
         world,
         rng,
         ids,
         person=person,
-        app=MOBILE,
-        ip=person.home_ip,
-        place=WASHINGTON,
-        client_info="Client=OutlookMobile;Action=ViaProxy;",
-        user_agent=MOBILE_UA,
+        app=WEB,
+        ip=ip,
+        place=place,
+        client_info="Client=OWA;Action=ViewInbox;",
+        user_agent=BROWSER_UA,
         start=start,
-        end=start + timedelta(minutes=20),
+        end=start + timedelta(minutes=40),
     )
-    read_mail(world, rng, ids, session, owner=person, when=start + timedelta(minutes=3))
+    for _ in range(rng.randrange(1, 4)):
+        read_mail(world, rng, ids, session, owner=person, when=moment(rng, session))
+
+
+def _annex_desktop(
+    world: World, rng: random.Random, ids: IdSource, person: Person, day: datetime, build: str
+) -> None:
+    """A third computer: a desktop in another building (a lab or a shared annex office)."""
+    office = (person.office + 1) % len(OFFICES)
+    start = day + timedelta(hours=17, seconds=rng.randrange(0, 7200))
+    session = open_session(
+        world,
+        rng,
+        ids,
+        person=person,
+        app=DESKTOP,
+        ip=rng.choice(office_ips(office)),
+        place=ARLINGTON if OFFICES[office][2] == "Arlington" else WASHINGTON,
+        client_info=f"Client=Microsoft Outlook {build};",
+        user_agent=DESKTOP_UA.format(build=build.split(".", 2)[2]),
+        start=start,
+        end=start + timedelta(hours=2),
+    )
+    for _ in range(rng.randrange(1, 4)):
+        read_mail(world, rng, ids, session, owner=person, when=moment(rng, session))

@@ -13,8 +13,9 @@ JsonObject = dict[str, Any]
 class Token:
     """An access token as the audit log sees it: ``AppAccessContext`` plus the session.
 
-    ``session_id`` is the Entra session (sign-in ``sessionId`` = audit ``SessionId`` /
-    ``AADSessionId``); ``token_id`` is the sign-in ``uniqueTokenIdentifier``.
+    ``session_id`` is the Entra session (sign-in ``sessionId`` = audit
+    ``AppAccessContext.AADSessionId``; None for app-only tokens); ``token_id`` is the
+    sign-in ``uniqueTokenIdentifier``.
     """
 
     session_id: str | None
@@ -80,9 +81,14 @@ class Evidence:
     signins: list[SignInRecord] = field(default_factory=list)
     graph: list[JsonObject] = field(default_factory=list)
     throttle_windows: list[tuple[str, datetime]] = field(default_factory=list)
-    distractors: list[dict[str, str]] = field(default_factory=list)
+    distractors: list[JsonObject] = field(default_factory=list)
     actor: ActorProfile = field(default_factory=ActorProfile)
 
     def add(self, when: datetime, data: JsonObject, *, actor: bool = False) -> None:
         """Append one audit record."""
         self.audit.append(AuditRecord(when, data, actor))
+
+    def distractor(self, kind: str, reason: str, **keys: object) -> None:
+        """List one benign look-alike in the truth's ``distractors`` (keys such as ``upn``,
+        ``app_id``, ``ips`` say which mailbox, app or addresses it involves)."""
+        self.distractors.append({"kind": kind, **keys, "reason": reason})

@@ -13,22 +13,23 @@ from mailscope.simulate import sensitive
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.org import Organisation, Person
 
-# Export folder paths ('Inbox/Travel'); the audit log writes the same folder '\Inbox\Travel'.
+# What each folder role holds, and how a mailbox's messages spread over the roles; the
+# names of the folders come from folders.py (localised, renamed per tenant).
 FOLDER_MIX: dict[str, tuple[tuple[str, int], ...]] = {
-    "Inbox": (("general", 70), ("itinerary", 10), ("cable", 10), ("hr_ssn", 4), ("hr", 6)),
-    "Inbox/Travel": (("itinerary", 75), ("travel_admin", 25)),
-    "Inbox/Cables": (("cable", 80), ("general", 20)),
-    "Inbox/HR": (("hr_ssn", 50), ("hr", 50)),
-    "Sent Items": (("general", 75), ("cable", 15), ("itinerary", 10)),
-    "Archive": (("general", 50), ("cable", 25), ("hr_ssn", 15), ("itinerary", 10)),
+    "inbox": (("general", 70), ("itinerary", 10), ("cable", 10), ("hr_ssn", 4), ("hr", 6)),
+    "travel": (("itinerary", 75), ("travel_admin", 25)),
+    "cables": (("cable", 80), ("general", 20)),
+    "hr": (("hr_ssn", 50), ("hr", 50)),
+    "sent": (("general", 75), ("cable", 15), ("itinerary", 10)),
+    "archive": (("general", 50), ("cable", 25), ("hr_ssn", 15), ("itinerary", 10)),
 }
 FOLDER_SHARE: tuple[tuple[str, int], ...] = (
-    ("Inbox", 40),
-    ("Inbox/Travel", 12),
-    ("Inbox/Cables", 14),
-    ("Inbox/HR", 8),
-    ("Sent Items", 16),
-    ("Archive", 10),
+    ("inbox", 40),
+    ("travel", 12),
+    ("cables", 14),
+    ("hr", 8),
+    ("sent", 16),
+    ("archive", 10),
 )
 TOPICS = (
     "maritime security consultations",
@@ -46,17 +47,13 @@ _CRLF = policy.compat32.clone(linesep="\r\n", max_line_length=0)
 PARTNERS = ("mofa.example", "embassy-partner.example", "think-tank.example", "press.example")
 
 
-def audit_path(folder: str) -> str:
-    """The audit log's form of an export folder path: ``Inbox/Travel`` -> ``\\Inbox\\Travel``."""
-    return "\\" + folder.replace("/", "\\")
-
-
 @dataclass(frozen=True)
 class Message:
     """One exported message and what sensitive content it holds."""
 
     mailbox: str
-    folder: str
+    folder: str  # export path, e.g. "Inbox/Travel" or "Boîte de réception/Travel"
+    role: str  # what the folder is for (folders.ROLES)
     number: int
     message_id: str
     date: datetime
@@ -90,29 +87,34 @@ def build_mailbox(
     ssn_pool: list[str],
 ) -> list[Message]:
     """Messages of one mailbox dated between ``start`` and ``end``, numbered per folder
-    in date order; dates fall on weekdays in Washington office hours (12-23 UTC)."""
+    in date order; dates fall on weekdays in Washington office hours (12-23 UTC); how many
+    depends on the tenant (``profile.mail_volume``)."""
     ids = IdSource(rng)
     server = f"BN0PR09MB{rng.randrange(1000, 9999)}"
-    count = rng.randrange(90, 150)
+    low, high = org.profile.mail_volume
+    count = rng.randrange(low, high)
+    names = org.folders(owner.upn)
     drafts: list[tuple[str, datetime, _Draft]] = []
     span = int((end - start).total_seconds())
     for _ in range(count):
-        folder = _weighted(rng, FOLDER_SHARE)
+        role = _weighted(rng, FOLDER_SHARE)
         when = _office_time(rng, start + timedelta(seconds=rng.randrange(span)))
-        kind = _weighted(rng, FOLDER_MIX[folder])
-        drafts.append((folder, when, _draft(rng, kind, when, ssn_pool)))
-    drafts.sort(key=lambda d: (d[0], d[1]))
+        kind = _weighted(rng, FOLDER_MIX[role])
+        drafts.append((role, when, _draft(rng, kind, when, ssn_pool)))
+    drafts.sort(key=lambda d: (names[d[0]], d[1]))
     messages: list[Message] = []
     numbers: dict[str, int] = {}
-    for folder, when, draft in drafts:
+    for role, when, draft in drafts:
+        folder = names[role]
         numbers[folder] = numbers.get(folder, 0) + 1
         message_id = ids.message_id(server)
-        sender, to = _parties(rng, org, owner, folder)
+        sender, to = _parties(rng, org, owner, role)
         eml = render_eml(message_id, when, sender, to, draft.subject, draft.lines)
         messages.append(
             Message(
                 owner.upn,
                 folder,
+                role,
                 numbers[folder],
                 message_id,
                 when,
@@ -152,9 +154,9 @@ def _office_time(rng: random.Random, when: datetime) -> datetime:
     return day + timedelta(seconds=rng.randrange(12 * 3600, 23 * 3600))
 
 
-def _parties(rng: random.Random, org: Organisation, owner: Person, folder: str) -> tuple[str, str]:
+def _parties(rng: random.Random, org: Organisation, owner: Person, role: str) -> tuple[str, str]:
     colleague = rng.choice(org.people)
-    if folder == "Sent Items":
+    if role == "sent":
         return f"{owner.display_name} <{owner.upn}>", f"{colleague.display_name} <{colleague.upn}>"
     if rng.random() < 0.3:
         partner = rng.choice(PARTNERS)

@@ -5,7 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from mailscope.simulate.folders import LOCALES, FolderNames, folder_names
 from mailscope.simulate.ids import IdSource
+from mailscope.simulate.names import GIVEN, SURNAME
+from mailscope.simulate.networks import CLOUD_PROXY_IPS, VPN_EXITS, home_ip, office_ips
+from mailscope.simulate.profile import TenantProfile, draw_profile
 
 DOMAIN = "ministry.example"
 TENANT_NAME = "ministryexample.onmicrosoft.com"
@@ -47,125 +51,8 @@ TITLES: dict[str, tuple[str, ...]] = {
     "Office of the Secretary": ("Special Assistant", "Policy Advisor", "Scheduler"),
 }
 
-GIVEN = (
-    "James",
-    "Mary",
-    "Robert",
-    "Patricia",
-    "John",
-    "Jennifer",
-    "Michael",
-    "Linda",
-    "David",
-    "Elizabeth",
-    "William",
-    "Barbara",
-    "Richard",
-    "Susan",
-    "Joseph",
-    "Jessica",
-    "Thomas",
-    "Sarah",
-    "Charles",
-    "Karen",
-    "Daniel",
-    "Lisa",
-    "Matthew",
-    "Nancy",
-    "Anthony",
-    "Betty",
-    "Mark",
-    "Margaret",
-    "Steven",
-    "Sandra",
-    "Paul",
-    "Ashley",
-    "Andrew",
-    "Emily",
-    "Joshua",
-    "Michelle",
-    "Kevin",
-    "Amanda",
-    "Brian",
-    "Melissa",
-    "Wei",
-    "Mei",
-    "Hiroshi",
-    "Yuki",
-    "Priya",
-    "Arjun",
-    "Fatima",
-    "Omar",
-    "Sofia",
-    "Mateo",
-    "Ingrid",
-    "Lars",
-    "Amara",
-    "Kwame",
-)
-SURNAME = (
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Garcia",
-    "Miller",
-    "Davis",
-    "Rodriguez",
-    "Martinez",
-    "Hernandez",
-    "Lopez",
-    "Wilson",
-    "Anderson",
-    "Thomas",
-    "Taylor",
-    "Moore",
-    "Jackson",
-    "Martin",
-    "Lee",
-    "Thompson",
-    "White",
-    "Harris",
-    "Clark",
-    "Lewis",
-    "Robinson",
-    "Walker",
-    "Young",
-    "Allen",
-    "King",
-    "Wright",
-    "Scott",
-    "Nguyen",
-    "Hill",
-    "Adams",
-    "Baker",
-    "Nelson",
-    "Carter",
-    "Mitchell",
-    "Roberts",
-    "Chen",
-    "Wang",
-    "Tanaka",
-    "Sato",
-    "Kim",
-    "Park",
-    "Patel",
-    "Shah",
-    "Okafor",
-    "Mensah",
-    "Novak",
-    "Larsen",
-    "Rossi",
-    "Dubois",
-    "Schmidt",
-    "Kowalski",
-    "Haddad",
-    "Costa",
-)
-
 # Offices: the headquarters building and two annexes, each with its own egress addresses
-# (RFC 5737 documentation ranges, so nothing here can reach a real host).
+# (networks.py).
 OFFICES: tuple[tuple[str, str, str, str], ...] = (
     ("Harry S Truman Building", "2201 C Street NW", "Washington", "20520"),
     ("SA-1 Columbia Plaza", "2401 E Street NW", "Washington", "20037"),
@@ -175,7 +62,7 @@ OFFICES: tuple[tuple[str, str, str, str], ...] = (
 
 @dataclass(frozen=True)
 class Person:
-    """One directory user and the networks and devices they work from."""
+    """One directory user (or shared mailbox) and the networks and devices they work from."""
 
     upn: str
     given: str
@@ -192,23 +79,32 @@ class Person:
     executive: bool = False
     assistant_of: str | None = None
     admin: bool = False
+    locale: str = "en"  # mailbox language: names of the well-known folders
+    devices: int = 1  # computers the person reads mail on (1-3)
+    phone_app: str | None = None  # "outlook" (Outlook mobile) | "apple-mail" | None
+    vpn_exit: int | None = None  # index into networks.VPN_EXITS when working from home
+    shared: bool = False  # a shared mailbox: no one signs in as it
 
     @property
     def display_name(self) -> str:
         """``Given Surname`` as Entra shows it."""
-        return f"{self.given} {self.surname}"
+        return f"{self.given} {self.surname}".strip()
 
 
 @dataclass
 class Organisation:
-    """The tenant: people in a stable order plus lookup by UPN."""
+    """The tenant: people in a stable order, shared mailboxes, lookup by UPN, and the
+    seed-drawn profile every generator reads."""
 
     tenant_id: str
     people: list[Person]
+    profile: TenantProfile
+    shared: list[Person] = field(default_factory=list)
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shared upn -> readers
     by_upn: dict[str, Person] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.by_upn = {p.upn: p for p in self.people}
+        self.by_upn = {p.upn: p for p in (*self.people, *self.shared)}
 
     def in_department(self, department: str) -> list[Person]:
         """People of one department, in directory order."""
@@ -219,39 +115,38 @@ class Organisation:
         """Bureau heads (Assistant Secretaries and the like)."""
         return [p for p in self.people if p.executive]
 
+    def folders(self, upn: str) -> FolderNames:
+        """Export path of every folder role in the mailbox of ``upn``."""
+        return folder_names(self.by_upn[upn].locale, self.profile.subfolders)
 
-def office_ips(office: int) -> tuple[str, ...]:
-    """Egress NAT addresses of an office, from 203.0.113.0/24 (RFC 5737)."""
-    return tuple(f"203.0.113.{10 + office * 8 + k}" for k in range(4))
+    def shared_of(self, upn: str) -> list[str]:
+        """Shared mailboxes ``upn`` reads as a member, in directory order."""
+        return [box for box, readers in self.members.items() if upn in readers]
 
 
-def home_ip(index: int) -> str:
-    """A residential address for person ``index`` from 198.51.100.0/24 and 192.0.2.0/24."""
-    if index < 240:
-        return f"198.51.100.{10 + index}"
-    return f"192.0.2.{10 + (index - 240) % 200}"
+# Team mailboxes a ministry runs (Get-Mailbox -RecipientTypeDetails SharedMailbox): the
+# department whose staff read it, and its local part.
+SHARED_MAILBOXES: tuple[tuple[str, str, str], ...] = (
+    ("Bureau of Consular Affairs", "consular.desk", "Consular Desk"),
+    (EAP, "eap.frontoffice", "EAP Front Office"),
+    ("Human Resources", "hr.benefits", "HR Benefits"),
+    ("Office of the Secretary", "secretariat", "Executive Secretariat"),
+    (EUR, "eur.visits", "EUR Visits Unit"),
+)
 
 
 def build_organisation(rng: random.Random, size: int) -> Organisation:
-    """Staff every department in proportion to its weight, with a head per bureau, an
-    assistant for each head, and administrators in Information Resource Management."""
+    """Staff every department in proportion to its (seed-jittered) weight, with a head per
+    bureau, an assistant for each head, administrators in Information Resource Management
+    and the ministry's shared mailboxes."""
+    profile = draw_profile(rng, len(DEPARTMENTS), len(OFFICES))
     ids = IdSource(rng)
-    total_weight = sum(w for _, w in DEPARTMENTS)
-    plan: list[str] = []
-    for name, weight in DEPARTMENTS:
-        plan.extend([name] * max(2, round(size * weight / total_weight)))
-    plan = plan[:size] if len(plan) >= size else plan + [EAP] * (size - len(plan))
-    plan.sort(key=lambda d: [n for n, _ in DEPARTMENTS].index(d))
+    plan = _staffing_plan(profile, size)
     taken: set[str] = set()
     people: list[Person] = []
     heads: dict[str, str] = {}
     for index, department in enumerate(plan):
-        given, surname = rng.choice(GIVEN), rng.choice(SURNAME)
-        local = f"{given}.{surname}".lower()
-        upn, n = f"{local}@{DOMAIN}", 2
-        while upn in taken:
-            upn, n = f"{local}{n}@{DOMAIN}", n + 1
-        taken.add(upn)
+        upn, given, surname = _new_upn(rng, taken)
         role = _role(department, heads, index, plan)
         office = 0 if department in REGIONAL or role != "staff" else rng.randrange(len(OFFICES))
         people.append(
@@ -265,17 +160,106 @@ def build_organisation(rng: random.Random, size: int) -> Organisation:
                 office=office,
                 phone=f"+1 202-555-{rng.randrange(100, 199):04d}",
                 mobile=f"+1 571-555-{rng.randrange(100, 199):04d}",
-                office_ip=rng.choice(office_ips(office)),
+                office_ip=_office_ip(rng, profile, office),
                 home_ip=home_ip(index),
-                client="desktop" if rng.random() < 0.65 else "owa",
+                client="desktop" if rng.random() < profile.desktop_share else "owa",
                 executive=role == "head",
                 admin=role == "admin",
                 assistant_of=heads.get(department) if role == "assistant" else None,
+                locale=_locale(rng, profile),
+                devices=_devices(rng, profile),
+                phone_app=_phone_app(rng, profile),
+                vpn_exit=rng.randrange(len(VPN_EXITS))
+                if rng.random() < profile.vpn_share
+                else None,
             )
         )
         if role == "head":
             heads[department] = upn
-    return Organisation(tenant_id=ids.guid(), people=people)
+    shared, members = _shared_mailboxes(rng, ids, people)
+    return Organisation(ids.guid(), people, profile, shared, members)
+
+
+def _staffing_plan(profile: TenantProfile, size: int) -> list[str]:
+    names = [n for n, _ in DEPARTMENTS]
+    weights = [w * j for (_, w), j in zip(DEPARTMENTS, profile.department_jitter, strict=True)]
+    total = sum(weights)
+    plan: list[str] = []
+    for name, weight in zip(names, weights, strict=True):
+        plan.extend([name] * max(2, round(size * weight / total)))
+    plan = plan[:size] if len(plan) >= size else plan + [EAP] * (size - len(plan))
+    plan.sort(key=names.index)
+    return plan
+
+
+def _new_upn(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
+    given, surname = rng.choice(GIVEN), rng.choice(SURNAME)
+    local = f"{given}.{surname}".lower()
+    upn, n = f"{local}@{DOMAIN}", 2
+    while upn in taken:
+        upn, n = f"{local}{n}@{DOMAIN}", n + 1
+    taken.add(upn)
+    return upn, given, surname
+
+
+def _office_ip(rng: random.Random, profile: TenantProfile, office: int) -> str:
+    """The office NAT address, or the cloud proxy's when the office egresses through it."""
+    if office == profile.proxied_office:
+        return rng.choice(CLOUD_PROXY_IPS)
+    return rng.choice(office_ips(office))
+
+
+def _locale(rng: random.Random, profile: TenantProfile) -> str:
+    if rng.random() >= profile.localised_share:
+        return "en"
+    return rng.choice(LOCALES[1:])
+
+
+def _devices(rng: random.Random, profile: TenantProfile) -> int:
+    if rng.random() >= profile.second_device_share:
+        return 1
+    return 3 if rng.random() < profile.third_device_share else 2
+
+
+def _phone_app(rng: random.Random, profile: TenantProfile) -> str | None:
+    if rng.random() >= profile.phone_share:
+        return None
+    return "apple-mail" if rng.random() < profile.apple_mail_share else "outlook"
+
+
+def _shared_mailboxes(
+    rng: random.Random, ids: IdSource, people: list[Person]
+) -> tuple[list[Person], dict[str, tuple[str, ...]]]:
+    """Shared mailboxes of the departments that exist, each read by two to six of their
+    staff with FullAccess (the assistant's executive mailbox is handled apart)."""
+    shared: list[Person] = []
+    members: dict[str, tuple[str, ...]] = {}
+    for department, local, name in SHARED_MAILBOXES:
+        staff = [p for p in people if p.department == department and not p.executive]
+        if len(staff) < 2:
+            continue
+        upn = f"{local}@{DOMAIN}"
+        template = staff[0]
+        shared.append(
+            Person(
+                upn=upn,
+                given=name,
+                surname="",
+                object_id=ids.guid(),
+                department=department,
+                job_title="",
+                office=template.office,
+                phone="",
+                mobile="",
+                office_ip=template.office_ip,
+                home_ip=template.office_ip,
+                client="owa",
+                shared=True,
+            )
+        )
+        readers = rng.sample(staff, min(len(staff), rng.randrange(2, 7)))
+        members[upn] = tuple(sorted(p.upn for p in readers))
+    return shared, members
 
 
 def _role(department: str, heads: dict[str, str], index: int, plan: list[str]) -> str:

@@ -1,16 +1,23 @@
-"""Builders for unified-audit-log records in the exact key order Exchange and Entra emit
-(copied from the Purview and Management Activity API samples in ../shared/samples/ual)."""
+"""Builders for Exchange unified-audit-log records in the key order Exchange emits (copied
+from the Purview and Management Activity API samples in ../shared/samples/ual).
+
+Three traits of real records matter to every consumer (Management Activity API schema,
+"Exchange Mailbox schema" and "AppAccessContext"; DESIGN.md, "Join keys across logs"):
+the top-level ``SessionId`` is Exchange's own and new on every record, never an Entra
+session (that is ``AppAccessContext.AADSessionId``); ``AppId`` is usually the resource the
+client called (Exchange, Graph) while ``ClientAppId`` names the client; and app-only
+tokens carry no ``AADSessionId``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any
 
 from mailscope.simulate.evidence import JsonObject, Token
+from mailscope.simulate.folders import audit_path
 from mailscope.simulate.ids import IdSource, iso
-from mailscope.simulate.mail import audit_path
 from mailscope.simulate.org import TENANT_NAME, Person
 
 # First-party application ids (Microsoft Entra "first-party apps" list; DESIGN.md).
@@ -19,6 +26,11 @@ GRAPH = "00000003-0000-0000-c000-000000000000"
 OUTLOOK_DESKTOP = "d3590ed6-52b3-4102-aeff-aad2292ab01c"
 OUTLOOK_MOBILE = "27922004-5251-4030-b22d-91ecd9a37ea4"
 OWA = "9199bf20-a13f-4107-85dc-02114787ef48"
+# The Exchange Online PowerShell module (Connect-ExchangeOnline) signs in as this public
+# client, and its cmdlet records carry it as AppId (det-eng-samples Add-MailboxPermission).
+EXO_POWERSHELL = "fb78d390-0c51-40cd-8e17-fdbfab77341b"
+# Apple's native Mail app on iOS signs in to Exchange ActiveSync as "iOS Accounts".
+APPLE_ACCOUNTS = "f8d98a96-0999-43f5-8af3-69971c7bb423"
 _NS = uuid.UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8")  # RFC 4122 URL namespace
 
 Item = tuple[str, int]  # (InternetMessageId, SizeInBytes)
@@ -47,14 +59,27 @@ def folder_id(upn: str, folder: str) -> str:
 
 
 def _exchange_head(
-    ids: IdSource, when: datetime, operation: str, record_type: int, user: str, token: Token | None
+    ids: IdSource,
+    when: datetime,
+    operation: str,
+    record_type: int,
+    user: str,
+    token: Token | None,
+    *,
+    cmdlet: bool = False,
 ) -> JsonObject:
+    """The common head: ``AppAccessContext`` when a token is known (cmdlet records carry
+    only its issue time and id, as in the Purview sample's New-InboxRule), then the
+    common-schema fields."""
     head: JsonObject = {}
     if token is not None:
         context: JsonObject = {"IssuedAtTime": iso(token.issued), "UniqueTokenId": token.token_id}
-        if token.session_id:
-            context = {"AADSessionId": token.session_id, **context}
-        head["AppAccessContext"] = {**context, "ClientAppId": token.client_app_id}
+        if not cmdlet:
+            if token.session_id:
+                context = {"AADSessionId": token.session_id, **context}
+            context = {**context, "ClientAppId": token.client_app_id}
+            context = dict(sorted(context.items()))
+        head["AppAccessContext"] = context
     head.update(
         {
             "CreationTime": iso(when),
@@ -94,16 +119,21 @@ def mail_items_accessed(
     logon_type: int,
     token: Token | None,
     throttled: bool = False,
+    resource: str | None = EXCHANGE,
+    user_type: int = 0,
 ) -> JsonObject:
     """A MailItemsAccessed record (RecordType 50). Bind lists the items read per folder
     and ``OperationCount``; Sync names whole folders without items (Purview docs,
-    "Use MailItemsAccessed to investigate compromised accounts")."""
+    "Use MailItemsAccessed to investigate compromised accounts"). ``app_id`` is the client
+    (``ClientAppId``); ``AppId`` is ``resource``, or the client itself when None (as
+    Outlook mobile's records show); app-only reads are ``user_type`` 5 (Application)."""
     data = _exchange_head(ids, when, "MailItemsAccessed", 50, user, token)
+    data["UserType"] = user_type
     data.update(
         {
             "UserId": user,
-            "AppId": app_id,
-            "ClientAppId": token.client_app_id if token else "",
+            "AppId": resource or app_id,
+            "ClientAppId": app_id,
             "ClientIPAddress": ip,
             "ClientInfoString": client_info,
             "ExternalAccess": False,
@@ -121,8 +151,7 @@ def mail_items_accessed(
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
         }
     )
-    if token is not None and token.session_id:
-        data["SessionId"] = token.session_id
+    data["SessionId"] = ids.guid()
     data["Folders"] = [_folder(owner.upn, path, items, access) for path, items in folders]
     if access == "Bind":
         data["OperationCount"] = sum(len(items) for _, items in folders)
@@ -146,19 +175,23 @@ def mailbox_item_op(
     person: Person,
     ip: str,
     client_info: str,
+    app_id: str,
     token: Token | None,
     folder: str,
     item: Item,
     subject: str,
+    deleted_folder: str = "Deleted Items",
 ) -> JsonObject:
-    """Send (RecordType 2) or SoftDelete/HardDelete/MoveToDeletedItems (RecordType 3)."""
+    """Send (RecordType 2) or SoftDelete/HardDelete/MoveToDeletedItems (RecordType 3) by
+    client ``app_id`` through Exchange."""
     record_type = 2 if operation == "Send" else 3
     data = _exchange_head(ids, when, operation, record_type, person.upn, token)
     data.update(
         {
             "ClientIP": ip,
             "UserId": person.upn,
-            "AppId": token.client_app_id if token else "",
+            "AppId": EXCHANGE,
+            "ClientAppId": app_id,
             "ClientIPAddress": ip,
             "ClientInfoString": client_info,
             "ExternalAccess": False,
@@ -172,8 +205,7 @@ def mailbox_item_op(
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
         }
     )
-    if token is not None and token.session_id:
-        data["SessionId"] = token.session_id
+    data["SessionId"] = ids.guid()
     parent = {"Id": folder_id(person.upn, folder), "Path": audit_path(folder)}
     entry = {
         "Id": ids.hexid(40),
@@ -190,8 +222,8 @@ def mailbox_item_op(
     data["Folder"] = parent
     if operation == "MoveToDeletedItems":
         data["DestFolder"] = {
-            "Id": folder_id(person.upn, "Deleted Items"),
-            "Path": "\\Deleted Items",
+            "Id": folder_id(person.upn, deleted_folder),
+            "Path": audit_path(deleted_folder),
         }
     return data
 
@@ -208,27 +240,29 @@ def admin_cmdlet(
     parameters: list[tuple[str, str]],
     token: Token | None,
     admin: bool,
+    app_id: str = EXCHANGE,
 ) -> JsonObject:
     """An Exchange cmdlet record (RecordType 1): New-InboxRule, Set-Mailbox,
-    Add-MailboxPermission ... ``ClientIP`` carries ``ip:port`` as in Purview exports."""
-    data = _exchange_head(ids, when, operation, 1, user, token)
+    Add-MailboxPermission ... ``ClientIP`` carries ``ip:port`` as in Purview exports
+    (``[v6]:port`` for IPv6); ``AppId`` is the Exchange resource for cmdlets run behind
+    Outlook and OWA, the PowerShell module's id for Exchange Online PowerShell."""
+    data = _exchange_head(ids, when, operation, 1, user, token, cmdlet=True)
     data["ResultStatus"] = "True"
     data["UserType"] = 2 if admin else 0
     data.update(
         {
-            "ClientIP": f"{ip}:{port}",
+            "ClientIP": f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}",
             "ObjectId": object_id,
             "UserId": user,
-            "AppId": EXCHANGE,
+            "AppId": app_id,
             "ClientAppId": "",
             "ExternalAccess": False,
             "OrganizationName": TENANT_NAME,
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)",
             "Parameters": [{"Name": n, "Value": v} for n, v in parameters],
+            "SessionId": ids.guid(),
         }
     )
-    if token is not None and token.session_id:
-        data["SessionId"] = token.session_id
     return data
 
 
@@ -267,111 +301,7 @@ def update_inbox_rules(
             ],
             "OrganizationName": TENANT_NAME,
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
+            "SessionId": ids.guid(),
         }
     )
-    if token is not None and token.session_id:
-        data["SessionId"] = token.session_id
     return data
-
-
-def user_logged_in(
-    ids: IdSource,
-    when: datetime,
-    *,
-    person: Person,
-    ip: str,
-    user_agent: str,
-    session_id: str,
-    app_id: str,
-    tenant_id: str,
-    failed: bool = False,
-) -> JsonObject:
-    """UserLoggedIn / UserLoginFailed (RecordType 15, AzureActiveDirectory)."""
-    record_id = ids.guid()
-    properties: list[dict[str, Any]] = [
-        {"Name": "ResultStatusDetail", "Value": "Success"},
-        {"Name": "UserAgent", "Value": user_agent},
-        {"Name": "RequestType", "Value": "Login:login"},
-    ]
-    return {
-        "CreationTime": iso(when),
-        "Id": record_id,
-        "Operation": "UserLoginFailed" if failed else "UserLoggedIn",
-        "OrganizationId": tenant_id,
-        "RecordType": 15,
-        "ResultStatus": "Success",
-        "UserKey": person.object_id,
-        "UserType": 0,
-        "Version": 1,
-        "Workload": "AzureActiveDirectory",
-        "ClientIP": ip,
-        "ObjectId": EXCHANGE,
-        "UserId": person.upn,
-        "AzureActiveDirectoryEventType": 1,
-        "ExtendedProperties": properties,
-        "ModifiedProperties": [],
-        "Actor": [{"ID": person.object_id, "Type": 0}, {"ID": person.upn, "Type": 5}],
-        "ActorContextId": tenant_id,
-        "ActorIpAddress": ip,
-        "InterSystemsId": ids.guid(),
-        "IntraSystemId": record_id,
-        "SupportTicketId": "",
-        "Target": [{"ID": EXCHANGE, "Type": 0}],
-        "TargetContextId": tenant_id,
-        "ApplicationId": app_id,
-        "DeviceProperties": [
-            {"Name": "OS", "Value": "Windows 10"},
-            {"Name": "BrowserType", "Value": "Edge"},
-            {"Name": "IsCompliantAndManaged", "Value": "True"},
-            {"Name": "SessionId", "Value": session_id},
-        ],
-        "ErrorNumber": "50140" if failed else "0",
-    }
-
-
-def directory_op(
-    ids: IdSource,
-    when: datetime,
-    *,
-    operation: str,
-    actor_upn: str,
-    actor_id: str,
-    app_id: str,
-    app_name: str,
-    tenant_id: str,
-    modified: list[tuple[str, str]],
-) -> JsonObject:
-    """An Entra directory audit record in the UAL (RecordType 8): consent grants and app
-    role assignments, shaped like the Management API sample's "Consent to application."."""
-    record_id = ids.guid()
-    return {
-        "CreationTime": iso(when),
-        "Id": record_id,
-        "Operation": operation,
-        "OrganizationId": tenant_id,
-        "RecordType": 8,
-        "ResultStatus": "Success",
-        "UserKey": f"{actor_id}@{tenant_id}",
-        "UserType": 0,
-        "Version": 1,
-        "Workload": "AzureActiveDirectory",
-        "ObjectId": app_id,
-        "UserId": actor_upn,
-        "AzureActiveDirectoryEventType": 1,
-        "ExtendedProperties": [
-            {"Name": "additionalDetails", "Value": f'{{"User-Agent":"EvoSTS","AppId":"{app_id}"}}'},
-            {"Name": "extendedAuditEventCategory", "Value": "ServicePrincipal"},
-        ],
-        "ModifiedProperties": [{"Name": n, "NewValue": v, "OldValue": ""} for n, v in modified],
-        "Actor": [{"ID": actor_upn, "Type": 5}, {"ID": actor_id, "Type": 2}],
-        "ActorContextId": tenant_id,
-        "InterSystemsId": ids.guid(),
-        "IntraSystemId": record_id,
-        "SupportTicketId": "",
-        "Target": [
-            {"ID": f"ServicePrincipal_{app_id}", "Type": 2},
-            {"ID": app_name, "Type": 1},
-            {"ID": app_id, "Type": 2},
-        ],
-        "TargetContextId": tenant_id,
-    }

@@ -72,7 +72,8 @@ def simulate(config: SimConfig) -> SimulationSummary:
     extra = [
         cast.heavy_user,
         *cast.new_laptops,
-        *(t[0] for t in cast.travellers),
+        *(t.upn for t in cast.trips),
+        *cast.custodians,
         *(v.upn for v in victims),
     ]
     mail_rng = config.rng("mail")

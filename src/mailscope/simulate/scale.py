@@ -19,8 +19,8 @@ import orjson
 from mailscope.simulate import records
 from mailscope.simulate.config import PERIOD_START
 from mailscope.simulate.evidence import Token
+from mailscope.simulate.folders import audit_path
 from mailscope.simulate.ids import IdSource, iso, us_date
-from mailscope.simulate.mail import audit_path
 from mailscope.simulate.org import Person, build_organisation
 from mailscope.simulate.writers import PURVIEW_HEADER
 

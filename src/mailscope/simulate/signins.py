@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mailscope.simulate.evidence import JsonObject
 from mailscope.simulate.ids import IdSource, iso_z
-from mailscope.simulate.org import Person
+
+if TYPE_CHECKING:  # org imports Place from here
+    from mailscope.simulate.org import Person
 
 EVENT_TYPES = {
     "interactive": "interactiveUser",
@@ -148,8 +151,11 @@ def service_principal_signin(
     tenant_id: str,
     owner_tenant: str,
     user_agent: str = "",
+    credential: str = "clientSecret",
 ) -> JsonObject:
-    """An app-only (client credentials) sign-in; its token backs app-only mailbox reads."""
+    """An app-only (client credentials) sign-in; its token backs app-only mailbox reads.
+    ``credential`` is ``clientSecret`` or ``clientAssertion`` (a certificate), the two
+    values the Extractor-Suite sample shows."""
     return {
         "id": ids.guid(),
         "createdDateTime": iso_z(when),
@@ -167,7 +173,7 @@ def service_principal_signin(
         "isInteractive": False,
         "tokenIssuerName": "",
         "tokenIssuerType": "AzureAD",
-        "clientCredentialType": "clientSecret",
+        "clientCredentialType": credential,
         "resourceDisplayName": resource_name,
         "resourceId": resource_id,
         "resourceTenantId": tenant_id,

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mailscope.simulate.config import PERIOD_START, SimConfig
+from mailscope.simulate.entra_records import user_logged_in
 from mailscope.simulate.evidence import Evidence, SignInRecord, Token
+from mailscope.simulate.folders import FolderNames
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.mail import Message
 from mailscope.simulate.org import Organisation, Person
-from mailscope.simulate.records import Item, user_logged_in
+from mailscope.simulate.records import Item
 from mailscope.simulate.signins import App, Place, user_signin
 
 
@@ -46,6 +48,10 @@ class World:
         """Midnights (UTC) of every simulated day."""
         return [self.start + timedelta(days=d) for d in range(self.config.days)]
 
+    def folders(self, upn: str) -> FolderNames:
+        """Export path of every folder role in the mailbox of ``upn``."""
+        return self.org.folders(upn)
+
     def received_before(self, upn: str, when: datetime) -> list[Message]:
         """Exported messages of a mailbox dated strictly before ``when``."""
         messages = self.mailboxes.get(upn, [])
@@ -66,8 +72,9 @@ class World:
         if folder is not None:
             pool = [m for m in pool if m.folder == folder]
         if upn not in self.mailboxes:
+            inbox = self.folders(upn)["inbox"] if folder is None else folder
             chosen = [
-                ("Inbox", (ids.message_id("SA1PR09MB2207"), rng.randrange(4000, 90000)))
+                (inbox, (ids.message_id("SA1PR09MB2207"), rng.randrange(4000, 90000)))
                 for _ in range(count)
             ]
         elif not pool:
@@ -97,6 +104,8 @@ class Session:
     client_info: str
     session_id: str
     tokens: list[Token]
+    user_agent: str = ""
+    device: str = "Windows10"
 
     def token_at(self, when: datetime) -> Token:
         """The token a client would present at ``when``: the latest issued before it."""
@@ -117,44 +126,65 @@ def open_session(
     user_agent: str,
     start: datetime,
     end: datetime,
+    device: str = "Windows10",
 ) -> Session:
     """Sign a person in at ``start`` and refresh the token roughly hourly until ``end``,
     recording every sign-in and the UAL ``UserLoggedIn`` record for the interactive one."""
-    session_id = ids.guid()
-    tokens: list[Token] = []
+    session = Session(
+        person, app, ip, place, client_info, ids.guid(), [], user_agent=user_agent, device=device
+    )
     when, kind = start, "interactive"
-    tenant = world.org.tenant_id
     while when < end:
-        token = Token(session_id, ids.token_id(), when, app.app_id)
-        record = user_signin(
-            ids,
-            when,
-            kind=kind,
-            person=person,
-            app=app,
-            ip=ip,
-            place=place,
-            session_id=session_id,
-            token_id=token.token_id,
-            user_agent=user_agent,
-            tenant_id=tenant,
-        )
-        world.evidence.signins.append(SignInRecord(kind, when, record))
-        tokens.append(token)
-        if kind == "interactive":
-            world.evidence.add(
-                when + timedelta(seconds=1),
-                user_logged_in(
-                    ids,
-                    when + timedelta(seconds=1),
-                    person=person,
-                    ip=ip,
-                    user_agent=user_agent,
-                    session_id=session_id,
-                    app_id=app.app_id,
-                    tenant_id=tenant,
-                ),
-            )
+        refresh_token(world, ids, session, when, kind=kind)
         when += timedelta(seconds=rng.randrange(50 * 60, 80 * 60))
         kind = "noninteractive"
-    return Session(person, app, ip, place, client_info, session_id, tokens)
+    return session
+
+
+def refresh_token(
+    world: World,
+    ids: IdSource,
+    session: Session,
+    when: datetime,
+    *,
+    kind: str = "noninteractive",
+    ip: str | None = None,
+    place: Place | None = None,
+) -> Token:
+    """Issue the session a new token at ``when`` through a sign-in of ``kind`` (from the
+    session's network unless ``ip``/``place`` say where the device is now)."""
+    person, tenant = session.person, world.org.tenant_id
+    token = Token(session.session_id, ids.token_id(), when, session.app.app_id)
+    where = ip or session.ip
+    record = user_signin(
+        ids,
+        when,
+        kind=kind,
+        person=person,
+        app=session.app,
+        ip=where,
+        place=place or session.place,
+        session_id=session.session_id,
+        token_id=token.token_id,
+        user_agent=session.user_agent,
+        tenant_id=tenant,
+        device=session.device,
+    )
+    world.evidence.signins.append(SignInRecord(kind, when, record))
+    session.tokens.append(token)
+    if kind == "interactive":
+        at = when + timedelta(seconds=1)
+        world.evidence.add(
+            at,
+            user_logged_in(
+                ids,
+                at,
+                person=person,
+                ip=where,
+                user_agent=session.user_agent,
+                session_id=session.session_id,
+                app_id=session.app.app_id,
+                tenant_id=tenant,
+            ),
+        )
+    return token

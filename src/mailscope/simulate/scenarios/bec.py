@@ -8,10 +8,11 @@ import random
 from datetime import datetime, timedelta
 
 from mailscope.simulate import records
-from mailscope.simulate.activity import BROWSER_UA, WEB, read_mail
+from mailscope.simulate.activity import BROWSER_UA, WEB
 from mailscope.simulate.evidence import SignInRecord, Token
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.org import Organisation, Person
+from mailscope.simulate.reads import read_mail
 from mailscope.simulate.scenarios.common import weekday_mornings
 from mailscope.simulate.signins import Place, user_signin
 from mailscope.simulate.world import World, open_session
@@ -28,7 +29,7 @@ def pick_victims(org: Organisation, rng: random.Random) -> list[Person]:
         for p in org.in_department("Bureau of Western Hemisphere Affairs")
         if not p.executive and not p.assistant_of
     ]
-    return [rng.choice(pool)]
+    return [rng.choice(pool or [p for p in org.people if not p.executive and not p.shared])]
 
 
 def generate(world: World, victims: list[Person], variant: str) -> None:
@@ -107,6 +108,7 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                     person=victim,
                     ip=ACTOR_IP,
                     client_info=session.client_info,
+                    app_id=session.app.app_id,
                     token=session.token_at(when),
                     folder="Sent Items",
                     item=(ids.message_id("BN0PR09MB4410"), 24000),

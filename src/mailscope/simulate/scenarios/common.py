@@ -14,14 +14,8 @@ from mailscope.simulate.world import World
 
 # Folders an espionage actor favours; travel plans and cables were what Storm-0558 took
 # (CSRB review, 2024: "officials' travel plans, diplomatic correspondence").
-PREFERRED = {
-    "Inbox/Travel": 4,
-    "Inbox/Cables": 4,
-    "Inbox/HR": 2,
-    "Inbox": 1,
-    "Sent Items": 1,
-    "Archive": 1,
-}
+# Weights by folder role; each mailbox names its folders its own way (simulate/folders).
+PREFERRED = {"travel": 4, "cables": 4, "hr": 2}
 
 
 def weekday_mornings(world: World) -> list[datetime]:
@@ -30,9 +24,12 @@ def weekday_mornings(world: World) -> list[datetime]:
     return [d for d in world.days() if d.weekday() < 5]
 
 
-def choose_items(rng: random.Random, pool: list[Message], count: int) -> list[Message]:
+def choose_items(
+    world: World, rng: random.Random, owner: Person, pool: list[Message], count: int
+) -> list[Message]:
     """Messages the actor opens, weighted towards travel, cables and HR."""
-    weights = [PREFERRED.get(m.folder, 1) for m in pool]
+    roles = {path: role for role, path in world.folders(owner.upn).items()}
+    weights = [PREFERRED.get(roles.get(m.folder, ""), 1) for m in pool]
     return rng.choices(pool, weights=weights, k=count)
 
 

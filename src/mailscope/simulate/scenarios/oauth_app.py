@@ -9,7 +9,7 @@ import calendar
 import random
 from datetime import datetime, timedelta
 
-from mailscope.simulate import records
+from mailscope.simulate import entra_records, records
 from mailscope.simulate.evidence import JsonObject, SignInRecord, Token
 from mailscope.simulate.ids import IdSource, iso_z
 from mailscope.simulate.org import EAP, Organisation, Person
@@ -61,7 +61,7 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
         when = grant_at + timedelta(seconds=20 * index)
         world.evidence.add(
             when,
-            records.directory_op(
+            entra_records.directory_op(
                 ids,
                 when,
                 operation=operation,
@@ -122,7 +122,7 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                     token=token,
                     client_info="Client=WebServices;" if ews else "Client=REST;;",
                     logon_type=1 if ews else 0,
-                    chosen=choose_items(rng, pool, rng.randrange(1, 6)),
+                    chosen=choose_items(world, rng, victim, pool, rng.randrange(1, 6)),
                 )
                 world.evidence.graph.append(
                     graph_request(

@@ -47,7 +47,7 @@ def pick_victims(org: Organisation, rng: random.Random) -> list[Person]:
     """Mostly East Asian and Pacific Affairs staff (their bureau head among them) and one
     European Affairs officer."""
     eap = [p for p in org.in_department(EAP) if not p.assistant_of]
-    count = max(3, min(9, len(org.people) // 40, len(eap)))
+    count = min(max(3, min(9, len(org.people) // 40)), len(eap))
     chosen = [eap[0], *rng.sample(eap[1:], count - 1)]
     eur = [p for p in org.in_department(EUR) if not p.executive and not p.assistant_of]
     return sorted([*chosen, rng.choice(eur)], key=lambda p: p.upn)
@@ -117,7 +117,7 @@ def _bind_night(
                 client_info=info,
                 app_id=app_id,
                 token=token,
-                chosen=choose_items(rng, pool, rng.randrange(1, 6)),
+                chosen=choose_items(world, rng, victim, pool, rng.randrange(1, 6)),
             )
         when = later(when, rng, 60, 600)
 
@@ -132,7 +132,9 @@ def _sync_night(
     token: Token,
     app_id: str,
 ) -> None:
-    folders = ["Inbox/Travel", "Inbox/Cables", rng.choice(["Inbox", "Sent Items", "Inbox/HR"])]
+    names = world.folders(victim.upn)
+    roles = ["travel", "cables", rng.choice(["inbox", "sent", "hr"])]
+    folders = [names[role] for role in roles]
     when = start
     for folder in folders:
         actor_sync(
@@ -168,7 +170,7 @@ def _throttled(
             client_info=REST_CLIENT,
             app_id=app_id,
             token=token,
-            chosen=choose_items(rng, pool, rng.randrange(1, 3)),
+            chosen=choose_items(world, rng, victim, pool, rng.randrange(1, 3)),
         )
         when = later(when, rng, 24, 29)
     start = when
@@ -185,5 +187,5 @@ def _throttled(
             app_id=app_id,
             token=token,
             throttled=True,
-            chosen=choose_items(rng, world.received_before(victim.upn, at), 1),
+            chosen=choose_items(world, rng, victim, world.received_before(victim.upn, at), 1),
         )
