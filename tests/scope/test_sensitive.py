@@ -114,3 +114,31 @@ def test_analyzer_runs_without_any_nlp_model() -> None:
     analyzer = build_analyzer()
     assert type(analyzer.nlp_engine).__name__ == "NoOpNlpEngine"
     assert "US_SSN" in analyzer.get_supported_entities()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Social Security Number: 123-45-6780",
+        "Parent's SS# 123-45-6780 matches the file.",
+        "SSN provided on the form: 123-45-6780",
+        "soc. sec. 123-45-6780",
+    ],
+)
+def test_ssn_keyword_in_the_five_words_before(text: str) -> None:
+    assert scan_text(text).ssns == {"123-45-6780"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order no. 720-11-8075 has been approved for payment.",
+        "Badge request number 514-75-2105.",
+        # a keyword one sentence earlier does not vouch for a case number
+        "Records we received with a mistyped SSN: 672-00-9574 was returned.\n"
+        "Case reference 799-37-5707 is closed.",
+        "Tissn 123-45-6780",  # keyword inside another word
+    ],
+)
+def test_ssn_shaped_numbers_without_their_keyword_are_not_ssns(text: str) -> None:
+    assert scan_text(text).ssns == frozenset()
