@@ -22,6 +22,7 @@ from mailscope.detect.apps import mail_permissions
 from mailscope.detect.events import EVIL_APP, access, at, audit, directory_audit, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, ok, prop
+from mailscope.detect.rules.familiar import familiar_sql, origin_sql
 from mailscope.detect.rules.identities import IDENTITY_CTES, display
 from mailscope.detect.rules.reference import extra_mail_permissions, mailbox_wide_roles
 
@@ -43,7 +44,8 @@ grants AS (
     SELECT c.record_key, c.time, c.actor, c.ip, c.activity, c.detail AS t, {_APP} AS app,
         {clean(prop("ServicePrincipal.DisplayName"))} AS app_name,
         lower(coalesce({prop("DelegatedPermissionGrant.ConsentType")}, '')) LIKE '%allprincipals%'
-            AS for_everyone
+            AS for_everyone,
+        {familiar_sql("c.actor", "c.ip", "c.time")} AS familiar
     FROM changes c
     WHERE c.ok AND (c.activity LIKE 'add app role assignment%'
         OR c.activity LIKE 'add delegated permission grant%'
@@ -58,9 +60,11 @@ SELECT coalesce(nullif(app, ''), '?') AS app,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
     coalesce(string_agg(DISTINCT nullif(app_name, ''), ', '), 'unnamed') AS app_names,
-    CASE WHEN bool_or({_STRONG_MATCH}) OR bool_or(activity LIKE 'add app role%')
+    CASE WHEN bool_and(familiar) THEN 'medium'
+         WHEN bool_or({_STRONG_MATCH}) OR bool_or(activity LIKE 'add app role%')
               OR bool_or(for_everyone)
-         THEN 'high' ELSE 'medium' END AS severity
+         THEN 'high' ELSE 'medium' END AS severity,
+    {origin_sql("bool_and(familiar)")} AS origin
 FROM hits
 GROUP BY coalesce(nullif(app, ''), '?')
 ORDER BY app
@@ -96,7 +100,8 @@ grants AS (
         coalesce({_param("Role")}, {_param("Roles")},
             'member of ' || {_param("Identity")}) AS role,
         coalesce({_param("Name")}, {_param("Identity")}, {_param("SecurityGroup")}) AS via,
-        {_GRANTEE} AS grantee_raw
+        {_GRANTEE} AS grantee_raw,
+        {familiar_sql("e.user_id", "e.client_ip", "e.time")} AS familiar
     FROM role_ops e
     WHERE ({_ROLE_MATCH}) OR (e.op = 'add-rolegroupmember'
         AND lower({_param("Identity")}) IN (SELECT grp FROM mighty_groups))
@@ -114,7 +119,9 @@ SELECT actor, island,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(DISTINCT record_key) AS grants,
     string_agg(DISTINCT grantee, ', ') AS grantees, string_agg(DISTINCT role, ', ') AS roles,
-    string_agg(DISTINCT via, ', ') AS via
+    string_agg(DISTINCT via, ', ') AS via,
+    CASE WHEN bool_and(familiar) THEN 'medium' ELSE 'high' END AS severity,
+    {origin_sql("bool_and(familiar)")} AS origin
 FROM islands
 GROUP BY actor, island
 ORDER BY first_seen, actor
@@ -184,7 +191,9 @@ DETECTIONS = (
         requires=(),
         sql=_GRANT_SQL,
         confidence=0.75,
-        explain="{grants} grant(s) of mail-reading permissions to app {app} ({app_names})",
+        explain=(
+            "{grants} grant(s) of mail-reading permissions to app {app} ({app_names}), {origin}"
+        ),
         tests=(
             RuleTest(
                 "full_access_as_app role assigned",
@@ -229,7 +238,7 @@ DETECTIONS = (
         requires=("audit_events",),
         sql=_IMPERSONATION_SQL,
         confidence=0.8,
-        explain="{actor} gave {roles} to {grantees} ({grants} change(s) via {via})",
+        explain="{actor} gave {roles} to {grantees} ({grants} change(s) via {via}), {origin}",
         tests=(
             RuleTest(
                 "impersonation assigned",
