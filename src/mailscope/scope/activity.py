@@ -20,20 +20,36 @@ from mailscope.detect.backing import coverage_sql, judged_sql
 # Graph request paths name the mailbox as /users/{id or upn}/messages|mailFolders.
 _GRAPH_MAILBOX = r"/users/([^/?]+)/(?:messages|mailfolders)"
 _CLIENT = client_app_sql()
+# UserType 5 (Application) and 6 (ServicePrincipal): an app acting on its own token. Its
+# records name the mailbox in UserId (Management Activity API, "UserType"); the acting
+# principal is the app.
+_APP_ONLY = (5, 6)
+
+
+def _principal(user_type: str, user_id: str, app_id: str, client_app_id: str) -> str:
+    """SQL for who acted: the client app for app-only records, else the user id."""
+    return (
+        f"CASE WHEN {user_type} IN {_APP_ONLY} "
+        f"THEN lower(coalesce({client_app_sql(app_id, client_app_id)}, {user_id})) "
+        f"ELSE lower({user_id}) END"
+    )
+
 
 ACTIVITY_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _activity AS
 WITH {coverage_sql()},
 records AS (
-    SELECT 'mail_access' AS source, record_key, time, lower(mailbox_upn) AS mailbox,
-           lower(user_id) AS principal, nullif(client_ip, '') AS ip, {_CLIENT} AS app,
-           nullif(aad_session_id, '') AS session, NULL::VARCHAR AS link_session,
-           nullif(unique_token_id, '') AS token, token_issued_at AS issued_at,
-           nullif(user_agent, '') AS user_agent, nullif(client_info, '') AS client_info,
+    SELECT 'mail_access' AS source, m.record_key, m.time, lower(m.mailbox_upn) AS mailbox,
+           {_principal("e.user_type", "m.user_id", "m.app_id", "m.client_app_id")} AS principal,
+           nullif(m.client_ip, '') AS ip, {client_app_sql("m.app_id", "m.client_app_id")} AS app,
+           nullif(m.aad_session_id, '') AS session, NULL::VARCHAR AS link_session,
+           nullif(m.unique_token_id, '') AS token, m.token_issued_at AS issued_at,
+           nullif(m.user_agent, '') AS user_agent, nullif(m.client_info, '') AS client_info,
            'MailItemsAccessed' AS operation
-    FROM mail_access
+    FROM mail_access m LEFT JOIN audit_events e ON e.record_key = m.event_key
     UNION ALL
-    SELECT 'audit_events', record_key, time, lower(mailbox_upn), lower(user_id),
+    SELECT 'audit_events', record_key, time, lower(mailbox_upn),
+           {_principal("user_type", "user_id", "app_id", "client_app_id")},
            nullif(client_ip, ''), {_CLIENT}, nullif(aad_session_id, ''),
            -- AzureActiveDirectory logon records carry the Entra session in DeviceProperties
            CASE WHEN workload = 'AzureActiveDirectory' THEN nullif(session_id, '') END,

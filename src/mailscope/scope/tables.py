@@ -61,6 +61,8 @@ def write_actor(connection: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         "SELECT principal, min(time), max(time), count(*) FROM _actor_rows "
         "WHERE tier = 'confirmed' AND principal LIKE '%@%' GROUP BY principal ORDER BY principal"
     ).fetchall():
+        if ("account", account) in actor.entities:
+            continue  # already listed with its chain
         reason = "account the actor signed in as or acted through"
         rows.append(["account", account, first, last, int(count), reason, CONFIRMED])
     _insert(
