@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from mailscope import __version__
 from mailscope.cli import console as console_module
 from mailscope.cli import main
+from tests.terminal import plain
 
 runner = CliRunner()
 HEADER = (
@@ -79,7 +80,7 @@ def test_missing_evidence_path_is_a_clear_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.csv"
     result = runner.invoke(main.app, ["ingest", "--case", str(tmp_path / "case"), str(missing)])
     assert result.exit_code != 0
-    assert "does not exist" in result.output
+    assert "does not exist" in plain(result.output)
     assert not (tmp_path / "case").exists()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import typer
 
-from mailscope.cli.console import console, safe_text
+from mailscope.cli.console import console, safe_text, show
 from mailscope.cli.ingest_cmd import summary_table
 from mailscope.ingest.manifest import manifest
 from mailscope.ingest.pipeline import FileResult
@@ -51,7 +51,7 @@ def info_command(
         typer.echo(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode())
         return
     files = [_as_result(entry) for entry in document["files"]]  # type: ignore[attr-defined]
-    console.print(summary_table(files, title=f"Case {safe_text(case)}"))
+    show(summary_table(files, title=f"Case {safe_text(case)}"))
     console.print("Rows: " + ", ".join(f"{name} {count:,}" for name, count in tables.items()))
     for path, line, reason in reasons:
         console.print(f"[yellow]quarantined[/] {safe_text(path)}:{line}: {safe_text(reason)}")

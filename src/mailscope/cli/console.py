@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.table import Table
 
 from mailscope.errors import MailscopeError
 
@@ -24,3 +26,27 @@ def safe_text(value: object) -> str:
 def print_error(error: MailscopeError) -> None:
     """Print a user-facing error on stderr: where, what, and what to do."""
     err_console.print(f"[bold red]error:[/] {safe_text(error)}")
+
+
+def show(renderable: RenderableType) -> None:
+    """Print a table whole at any terminal width: as a table when every word fits, else as
+    one block of ``header: value`` lines per row (Rich would cut cells to "stat…")."""
+    if not isinstance(renderable, Table) or _fits(renderable):
+        console.print(renderable)
+        return
+    if renderable.title:
+        console.print(renderable.title)
+    columns = renderable.columns
+    cells = [list(column.cells) for column in columns]
+    for index in range(renderable.row_count):
+        for column, values in zip(columns, cells, strict=True):
+            label = str(column.header) if renderable.show_header else ""
+            value = values[index] if index < len(values) else ""
+            console.print(f"  {label}: " if label else "  ", value, sep="", end="\n")
+        console.print()
+
+
+def _fits(table: Table) -> bool:
+    """Whether the table renders without breaking or cutting a word."""
+    unbounded = console.options.update_width(100_000)
+    return Measurement.get(console, unbounded, table).minimum <= console.width

@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from mailscope.cli.console import console, safe_text
+from mailscope.cli.console import console, safe_text, show
 from mailscope.detect.engine import DetectRun, detect_case
 from mailscope.detect.registry import Registry, builtin_registry
 from mailscope.detect.user_rules import load_user_rules
@@ -49,8 +49,8 @@ def detect_command(
     run = detect_case(
         case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel, baseline_until=until
     )
-    console.print(_runs_table(run))
-    console.print(_findings_table(run))
+    show(_runs_table(run))
+    show(_findings_table(run))
     counts = {s: 0 for s in SEVERITY_ORDER}
     for finding in run.findings:
         counts[finding.severity] += 1
@@ -95,7 +95,7 @@ def rules_list_command(
             safe_text(d.title),
             safe_text(", ".join(d.requires)),
         )
-    console.print(table)
+    show(table)
 
 
 def _listing_registry(rules: list[Path]) -> Registry:

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from mailscope.cli.console import console, err_console, safe_text
+from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.ingest.pipeline import FileResult, IngestRun, ingest
 from mailscope.ingest.pipeline import Progress as Tick
 
@@ -38,7 +38,7 @@ def ingest_command(
 ) -> None:
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
     run = run_ingest(case, evidence, quiet=quiet)
-    console.print(summary_table(run.files, title=f"Ingested into {safe_text(case)}"))
+    show(summary_table(run.files, title=f"Ingested into {safe_text(case)}"))
     if run.quarantined:
         console.print(
             f"[yellow]{run.quarantined:,} record(s) quarantined[/]: "

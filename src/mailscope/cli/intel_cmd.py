@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from mailscope.cli.console import console, safe_text
+from mailscope.cli.console import console, safe_text, show
 from mailscope.intel.ioc import IocSet, storm_0558_pack
 from mailscope.intel.lists import read_ioc_file
 
@@ -45,7 +45,7 @@ def import_command(
             str(len(loaded.skipped)),
         )
         skipped.extend(loaded.skipped)
-    console.print(table)
+    show(table)
     for line in skipped:
         console.print(f"[yellow]skipped[/] {safe_text(line)}")
 
@@ -60,7 +60,7 @@ def list_command(
     """List the bundled Storm-0558 indicators (and any given files) with windows and sources."""
     sets = [storm_0558_pack(), *(read_ioc_file(path).iocs for path in files or [])]
     for iocs in sets:
-        console.print(indicator_table(iocs, kind))
+        show(indicator_table(iocs, kind))
         for caveat in iocs.caveats:
             console.print(f"[dim]caveat:[/] {safe_text(caveat)}")
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import typer
 
-from mailscope.cli.console import console, err_console, safe_text
+from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.cli.ingest_cmd import run_ingest
 from mailscope.cli.scope_cmd import load_document, summary_table
 from mailscope.detect.engine import detect_case
@@ -43,7 +43,7 @@ def investigate_command(
     err_console.print(f"      {len(detected.findings):,} finding(s)")
     path = _stage(3, "scope", lambda: _scope(case))
     reports = _stage(4, "report", lambda: _report(case))
-    console.print(summary_table(load_document(path)))
+    show(summary_table(load_document(path)))
     html = next((p for p in reports if p.suffix == ".html"), None)
     console.print(f"scope: {safe_text(path)}")
     if html is not None:

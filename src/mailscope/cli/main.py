@@ -73,9 +73,12 @@ def run() -> None:
     except Exception as error:  # click usage errors and the like
         import click
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+        # Typer >= 0.20 raises its own copy of click's exceptions (TyperException).
+        if isinstance(error, (click.ClickException, typer.exceptions.TyperException)):
+            show = getattr(error, "show", None)
+            if callable(show):
+                show()
+            sys.exit(int(getattr(error, "exit_code", 2)))
         if _state["debug"]:
             raise
         print_error(MailscopeError(f"internal error: {error!r}", hint="re-run with --debug"))

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mailscope.cli.console import console, err_console, safe_text
+from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.scope.org import top_department
 from mailscope.scope.run import scope_case
 
@@ -27,7 +27,7 @@ def scope_command(
     """Derive the scope from findings and evidence; write CASE/scope.json."""
     with err_console.status("scoping…") as status:
         path = scope_case(case, on_step=lambda name: status.update(f"scope: {name}…"))
-    console.print(summary_table(load_document(path)))
+    show(summary_table(load_document(path)))
     console.print(f"wrote {safe_text(path)}")
 
 

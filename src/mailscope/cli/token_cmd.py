@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from mailscope.cli.console import console, safe_text
+from mailscope.cli.console import console, safe_text, show
 from mailscope.errors import UsageError
 from mailscope.intel.token import TokenReport, check_token, load_jwks
 
@@ -35,7 +35,7 @@ def check_command(
     text = _token_text(token)
     keys = load_jwks(jwks.read_bytes(), location=str(jwks))
     report = check_token(text, keys, now=_instant(at), issuer=issuer)
-    console.print(report_table(report))
+    show(report_table(report))
     if report.valid:
         console.print("[green]token is valid[/]")
         return
