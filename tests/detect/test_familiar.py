@@ -11,6 +11,7 @@ from mailscope.detect.events import (
     ACTOR_IP,
     EVIL_APP,
     OFFICE_IP,
+    access,
     at,
     audit,
     directory_audit,
@@ -85,3 +86,48 @@ def test_impersonation_severity_by_origin(
 ) -> None:
     rows = merge(_impersonation(ip), *_history("alice@example.org", history))
     assert _severity("MS-APPLICATION-IMPERSONATION", rows) == [expected]
+
+
+def _office(accounts: int, block: str = "192.0.2") -> list[dict[str, object]]:
+    """One sign-in each of ``accounts`` colleagues from the office block (NAT pool)."""
+    return [
+        signin(time=at(1), upn=f"u{n}@example.org", user_id=f"u{n}@example.org", ip=f"{block}.{n}")
+        for n in range(1, accounts + 1)
+    ]
+
+
+def test_the_organisations_office_network_is_familiar_to_every_account() -> None:
+    grant = directory_audit(
+        "Add app role assignment to service principal.",
+        time=at(5),
+        modified_properties=_ROLE,
+        initiated_by_ip="192.0.2.200",  # a new admin, first day, from the office
+    )
+    assert _severity("MS-APP-MAIL-PERMISSION", merge(grant, *_office(6))) == ["medium"]
+    # four colleagues are not an office: a shared VPN exit or a small coworking space
+    assert _severity("MS-APP-MAIL-PERMISSION", merge(grant, *_office(4))) == ["high"]
+
+
+def test_microsoft_service_addresses_are_never_an_office_network() -> None:
+    """Outlook mobile and other Microsoft services sign many users in from Microsoft's own
+    ranges; attackers on Azure hosts share those ranges, so they vouch for nobody."""
+    grant = directory_audit(
+        "Add app role assignment to service principal.",
+        time=at(5),
+        modified_properties=_ROLE,
+        initiated_by_ip="40.97.130.200",
+    )
+    rows = merge(grant, *_office(8, block="40.97.130"))
+    assert _severity("MS-APP-MAIL-PERMISSION", rows) == ["high"]
+
+
+@pytest.mark.parametrize(("ip", "expected"), [(OFFICE_IP, "medium"), (ACTOR_IP, "high")])
+def test_credential_then_mail_severity_by_origin(ip: str, expected: str) -> None:
+    """A backup app's secret rotated by its admin from the office, the app reading on as
+    before, is routine; the same change from an address the admin never used is not."""
+    credential = directory_audit(
+        "Add service principal credentials.", time=at(5), target_ids=EVIL_APP, initiated_by_ip=ip
+    )
+    read = access(time=at(5.5), app_id=EVIL_APP, user_id="sp")
+    rows = merge(credential, read, *_history("admin@example.org"))
+    assert _severity("MS-APP-CREDENTIAL-THEN-MAIL", rows) == [expected]

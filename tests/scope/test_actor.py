@@ -501,3 +501,21 @@ def test_an_armed_app_first_used_days_later_is_not_a_takeover(tmp_path: Path) ->
         message_id="<a2@x>",
     )
     assert not _cluster(connection).combos
+
+
+def test_app_names_resolve_only_when_one_app_bears_the_name(tmp_path: Path) -> None:
+    """A change names an app by display name; that name reaches the app id through the
+    app's own records (a sign-in, a CloudAppEvents row whose actor is the app) - unless two
+    apps share it, as Entra display names may."""
+    from mailscope.scope.grants import named_apps
+
+    connection = new_case(tmp_path)
+    insert(connection, "signins", time=T0, app_id="aaaa", app_name="Sync Tool")
+    insert(connection, "signins", time=T0, app_id="bbbb", app_name="Backup")
+    insert(connection, "signins", time=T0, app_id="cccc", app_name="backup ")
+    raw = '{"AccountObjectId": "DDDD", "AccountDisplayName": "SimuLandApp"}'
+    insert(connection, "audit_events", time=T0, client_app_id="dddd", raw=raw)
+    lookalike = '{"AccountObjectId": "eeee", "AccountDisplayName": "Gustavo Pedro"}'
+    insert(connection, "audit_events", time=T0, client_app_id="ffff", raw=lookalike)
+    names = named_apps(connection)
+    assert names == {"sync tool": {"aaaa"}, "simulandapp": {"dddd"}}

@@ -53,3 +53,23 @@ def client_app_sql(app_id: str = "app_id", client_app_id: str = "client_app_id")
         f"coalesce(nullif({client_app_id}, ''), "
         f"CASE WHEN {app_id} IN {resources} THEN NULL ELSE nullif({app_id}, '') END)"
     )
+
+
+# App display names as the evidence states them, with the app id they belong to: sign-ins
+# (appDisplayName / servicePrincipalName beside appId) and Defender CloudAppEvents rows
+# whose acting account is the client app itself (AccountObjectId = ClientAppId, with
+# AccountDisplayName). Directory audits name an app by its object id and display name,
+# never its app id, so a name is how a change to an app meets the app's own records.
+APP_NAMES_SQL = f"""
+SELECT DISTINCT lower(trim(name)) AS name, lower(app_id) AS app_id FROM (
+    SELECT coalesce(nullif(app_name, ''), service_principal_name) AS name, app_id
+    FROM signins
+    UNION ALL
+    SELECT json_extract_string(raw, '$.AccountDisplayName'), client_app_id
+    FROM audit_events
+    WHERE json_valid(raw)
+      AND lower(json_extract_string(raw, '$.AccountObjectId')) = lower(client_app_id)
+)
+WHERE coalesce(trim(name), '') <> '' AND coalesce(app_id, '') <> ''
+  AND lower(app_id) NOT IN {sql_list(list(resource_apps()))}
+"""

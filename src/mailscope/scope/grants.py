@@ -6,7 +6,7 @@ Midnight Blizzard pattern: an app given a credential and ``full_access_as_app`` 
 compromised account, MSRC 2024-01-25). An audit names the app by its object id, its
 ``ServicePrincipal.AppId`` / ``TargetId.ServicePrincipalNames`` properties or its display
 name; every GUID in the record is collected, and display names are resolved to app ids
-through the sign-in logs.
+through the app's own records (:data:`mailscope.detect.apps.APP_NAMES_SQL`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+
+from mailscope.detect.apps import APP_NAMES_SQL
 
 GRANT_ACTIVITIES = (
     "consent to application%",
@@ -76,7 +78,7 @@ def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
         f"WHERE time IS NOT NULL AND ({like}) ORDER BY time, record_key",
         list(GRANT_ACTIVITIES),
     ).fetchall()
-    names = _app_names(connection)
+    names = named_apps(connection)
     grants = []
     for key, when, activity, initiator, ip, text, targets in rows:
         apps = set(_GUID.findall(text or ""))
@@ -90,13 +92,10 @@ def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
     return grants
 
 
-def _app_names(connection: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """App display name (lower-case) -> app ids, from the sign-in logs."""
+def named_apps(connection: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """App display name (lower-case) -> app ids; a name that several apps share names none
+    (display names are not unique in Entra)."""
     names: dict[str, set[str]] = {}
-    for name, app in connection.execute(
-        "SELECT DISTINCT lower(coalesce(nullif(app_name, ''), service_principal_name)), app_id "
-        "FROM signins WHERE coalesce(app_id, '') <> ''"
-    ).fetchall():
-        if name:
-            names.setdefault(str(name), set()).add(str(app))
-    return names
+    for name, app in connection.execute(APP_NAMES_SQL).fetchall():
+        names.setdefault(str(name), set()).add(str(app))
+    return {name: apps for name, apps in names.items() if len(apps) == 1}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import orjson
 
-from mailscope.detect.apps import mail_permissions
+from mailscope.detect.apps import APP_NAMES_SQL, client_app_sql, mail_permissions
 from mailscope.detect.events import EVIL_APP, access, at, audit, directory_audit, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, ok, prop
@@ -127,34 +127,50 @@ GROUP BY actor, island
 ORDER BY first_seen, actor
 """
 
-_CREDENTIAL_SQL = """
+_CREDENTIAL_SQL = f"""
 WITH creds AS (
     SELECT record_key, time, initiated_by_upn AS actor, initiated_by_ip AS ip,
-        lower(coalesce(target_ids, '') || ' ' || coalesce(modified_properties, '')) AS ids
-    FROM directory_audits
+        lower(coalesce(target_ids, '') || ' ' || coalesce(modified_properties, '')) AS ids,
+        lower(trim(coalesce(target_names, ''))) AS target_name,
+        {familiar_sql("d.initiated_by_upn", "d.initiated_by_ip", "d.time")} AS familiar
+    FROM directory_audits d
     WHERE lower(activity) LIKE 'add service principal credentials%'
        OR (lower(activity) LIKE 'update application%'
            AND lower(coalesce(modified_properties, '')) LIKE '%keycredentials%')
        OR lower(activity) LIKE 'update application%certificates and secrets%'
 ),
-apps AS (SELECT DISTINCT app_id FROM mail_access WHERE app_id <> ''),
+apps AS (
+    SELECT DISTINCT lower({client_app_sql()}) AS app_id FROM mail_access
+    WHERE {client_app_sql()} IS NOT NULL
+),
+-- display names that name exactly one app (Entra display names are not unique)
+names AS (
+    SELECT name, any_value(app_id) AS app_id FROM ({APP_NAMES_SQL})
+    GROUP BY name HAVING count(DISTINCT app_id) = 1
+),
 linked AS (
-    SELECT c.*, a.app_id FROM creds c JOIN apps a ON position(lower(a.app_id) IN c.ids) > 0
+    SELECT DISTINCT c.*, a.app_id FROM creds c JOIN apps a
+      ON position(a.app_id IN c.ids) > 0
+      OR a.app_id = (SELECT n.app_id FROM names n WHERE n.name = c.target_name)
 ),
 reads AS (
-    SELECT l.record_key AS cred_key, l.time AS cred_time, l.actor, l.ip AS cred_ip, m.*
-    FROM linked l JOIN mail_access m ON m.app_id = l.app_id
+    SELECT l.record_key AS cred_key, l.time AS cred_time, l.actor, l.ip AS cred_ip,
+        l.app_id AS linked_app, l.familiar, m.time, m.mailbox_upn, m.client_ip, m.record_key
+    FROM linked l JOIN mail_access m
+      ON lower({client_app_sql("m.app_id", "m.client_app_id")}) = l.app_id
     WHERE m.time > l.time AND m.time <= l.time + INTERVAL '7' DAY
 )
-SELECT app_id AS app,
-    array_agg(DISTINCT app_id) AS apps,
+SELECT linked_app AS app,
+    array_agg(DISTINCT linked_app) AS apps,
     array_agg(DISTINCT mailbox_upn) AS mailboxes,
     array_agg(DISTINCT client_ip) AS ips,
     array_agg(DISTINCT cred_key) || array_agg(DISTINCT record_key) AS evidence_keys,
     min(cred_time) AS first_seen, max(time) AS last_seen,
-    count(DISTINCT mailbox_upn) AS mailbox_count, count(*) AS records
+    count(DISTINCT mailbox_upn) AS mailbox_count, count(*) AS records,
+    CASE WHEN bool_and(familiar) THEN 'medium' ELSE 'high' END AS severity,
+    {origin_sql("bool_and(familiar)")} AS origin
 FROM reads
-GROUP BY app_id
+GROUP BY linked_app
 ORDER BY app
 """
 
@@ -287,7 +303,9 @@ DETECTIONS = (
         id="MS-APP-CREDENTIAL-THEN-MAIL",
         title="New app credential followed by mail reads by that app",
         description=(
-            "A secret or certificate added to an app, and the app reading mail within 7 days."
+            "A secret or certificate added to an app, and the app reading mail within 7 days; "
+            "the app is found by id or by the display name its own records carry; medium "
+            "when the credential came from a network the account or organisation uses."
         ),
         runbook=(
             "Remove the new credential, check who added it, and scope the mailboxes the app "
@@ -300,7 +318,7 @@ DETECTIONS = (
         confidence=0.7,
         explain=(
             "app {app} got a new credential, then read {mailbox_count} mailbox(es) "
-            "({records:,} record(s)) within 7 days"
+            "({records:,} record(s)) within 7 days; the credential was added {origin}"
         ),
         tests=(
             RuleTest(
