@@ -235,3 +235,25 @@ def test_schema_rejects_a_broken_document(tmp_path: Path) -> None:
     del document["totals"]
     with pytest.raises(jsonschema.ValidationError):
         validate_document(document)
+
+
+def test_an_actor_account_without_mail_audit_is_a_blind_spot_not_zero_reads(
+    tmp_path: Path,
+) -> None:
+    from mailscope.scope.activity import build_activity
+    from mailscope.scope.blind_spots import find_blind_spots
+
+    connection = new_case(tmp_path)
+    for account in ("bob@example.org", "carol@example.org"):
+        connection.execute(
+            "INSERT INTO scope_actor (kind, value, first_seen, last_seen, records, reason, tier) "
+            "VALUES ('account', ?, ?, ?, 3, 'signed in from the actor address', 'confirmed')",
+            [account, T0, T0 + hours(2)],
+        )
+    read(
+        connection, mailbox="carol@example.org", at=T0, ip="198.51.100.7", session=None, token=None
+    )
+    build_activity(connection)
+    spots = [s for s in find_blind_spots(connection, []) if s.kind == "mail_reads_not_audited"]
+    assert [s.subject for s in spots] == ["bob@example.org"]  # carol's reads are audited
+    assert "not 0 messages read" in spots[0].detail

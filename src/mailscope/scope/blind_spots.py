@@ -50,6 +50,7 @@ def find_blind_spots(
     spots += _token_share(connection)
     spots += _skipped_rules(connection)
     spots += _young_apps(connection)
+    spots += _unaudited_accounts(connection)
     for box in boxes:
         spots += _audit_gaps(connection, box.upn)
         for start, end in box.throttle_windows:
@@ -195,4 +196,29 @@ def _audit_gaps(connection: duckdb.DuckDBPyConnection, upn: str) -> list[BlindSp
         )
         for a, b in pairwise(edges)
         if b - a > AUDIT_GAP
+    ]
+
+
+def _unaudited_accounts(connection: duckdb.DuckDBPyConnection) -> list[BlindSpot]:
+    """Accounts the actor signed in as or acted through whose mailbox has no
+    MailItemsAccessed in the evidence at all (mailbox auditing off, a licence without the
+    record type, an export filtered by operation): what was read there is unknown, which
+    is not "0 messages read"."""
+    rows = connection.execute(
+        "SELECT a.value, a.first_seen, a.last_seen FROM scope_actor a "
+        "WHERE a.kind = 'account' AND a.tier = 'confirmed' AND NOT EXISTS "
+        "(SELECT 1 FROM mail_access m WHERE lower(m.mailbox_upn) = lower(a.value)) "
+        "ORDER BY a.value"
+    ).fetchall()
+    return [
+        BlindSpot(
+            "mail_reads_not_audited",
+            str(upn),
+            first,
+            last,
+            "the actor used this account, but the evidence holds no MailItemsAccessed for "
+            "its mailbox (auditing off, no licence for the record, or an export filtered by "
+            "operation): what was read there cannot be known - not 0 messages read",
+        )
+        for upn, first, last in rows
     ]
