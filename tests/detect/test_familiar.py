@@ -131,3 +131,25 @@ def test_credential_then_mail_severity_by_origin(ip: str, expected: str) -> None
     read = access(time=at(5.5), app_id=EVIL_APP, user_id="sp")
     rows = merge(credential, read, *_history("admin@example.org"))
     assert _severity("MS-APP-CREDENTIAL-THEN-MAIL", rows) == [expected]
+
+
+def test_the_audit_logs_address_less_copy_of_a_grant_neither_vouches_nor_accuses() -> None:
+    copy = audit(
+        "Add app role assignment to service principal.",
+        time=at(5),
+        workload="AzureActiveDirectory",
+        user_id="admin@example.org",
+        client_ip=None,
+        raw=orjson.dumps(
+            {
+                "ModifiedProperties": [
+                    {"Name": "AppRole.Value", "NewValue": "full_access_as_app"},
+                    {"Name": "ServicePrincipal.AppId", "NewValue": EVIL_APP},
+                ]
+            }
+        ).decode(),
+    )
+    familiar = merge(_grant(OFFICE_IP), copy, *_history("admin@example.org"))
+    assert _severity("MS-APP-MAIL-PERMISSION", familiar) == ["medium"]
+    alone = merge(copy, *_history("admin@example.org"))  # only the copy: nothing to judge by
+    assert all(s == "high" for s in _severity("MS-APP-MAIL-PERMISSION", alone))

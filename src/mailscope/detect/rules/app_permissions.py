@@ -22,7 +22,7 @@ from mailscope.detect.apps import APP_NAMES_SQL, client_app_sql, mail_permission
 from mailscope.detect.events import EVIL_APP, access, at, audit, directory_audit, merge
 from mailscope.detect.rule import RuleTest, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, ok, prop
-from mailscope.detect.rules.familiar import familiar_sql, origin_sql
+from mailscope.detect.rules.familiar import familiar_sql, origin_sql, routine_sql
 from mailscope.detect.rules.identities import IDENTITY_CTES, display
 from mailscope.detect.rules.reference import extra_mail_permissions, mailbox_wide_roles
 
@@ -60,11 +60,11 @@ SELECT coalesce(nullif(app, ''), '?') AS app,
     array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
     coalesce(string_agg(DISTINCT nullif(app_name, ''), ', '), 'unnamed') AS app_names,
-    CASE WHEN bool_and(familiar) THEN 'medium'
+    CASE WHEN {routine_sql()} THEN 'medium'
          WHEN bool_or({_STRONG_MATCH}) OR bool_or(activity LIKE 'add app role%')
               OR bool_or(for_everyone)
          THEN 'high' ELSE 'medium' END AS severity,
-    {origin_sql("bool_and(familiar)")} AS origin
+    {origin_sql(routine_sql())} AS origin
 FROM hits
 GROUP BY coalesce(nullif(app, ''), '?')
 ORDER BY app
@@ -120,8 +120,8 @@ SELECT actor, island,
     min(time) AS first_seen, max(time) AS last_seen, count(DISTINCT record_key) AS grants,
     string_agg(DISTINCT grantee, ', ') AS grantees, string_agg(DISTINCT role, ', ') AS roles,
     string_agg(DISTINCT via, ', ') AS via,
-    CASE WHEN bool_and(familiar) THEN 'medium' ELSE 'high' END AS severity,
-    {origin_sql("bool_and(familiar)")} AS origin
+    CASE WHEN {routine_sql()} THEN 'medium' ELSE 'high' END AS severity,
+    {origin_sql(routine_sql())} AS origin
 FROM islands
 GROUP BY actor, island
 ORDER BY first_seen, actor
@@ -167,8 +167,8 @@ SELECT linked_app AS app,
     array_agg(DISTINCT cred_key) || array_agg(DISTINCT record_key) AS evidence_keys,
     min(cred_time) AS first_seen, max(time) AS last_seen,
     count(DISTINCT mailbox_upn) AS mailbox_count, count(*) AS records,
-    CASE WHEN bool_and(familiar) THEN 'medium' ELSE 'high' END AS severity,
-    {origin_sql("bool_and(familiar)")} AS origin
+    CASE WHEN {routine_sql("cred_ip")} THEN 'medium' ELSE 'high' END AS severity,
+    {origin_sql(routine_sql("cred_ip"))} AS origin
 FROM reads
 GROUP BY linked_app
 ORDER BY app

@@ -61,3 +61,10 @@ def origin_sql(familiar: str) -> str:
         "THEN 'from a network the account or its organisation routinely signs in from' "
         "ELSE 'from a network not among the account''s usual sign-ins' END"
     )
+
+
+def routine_sql(ip: str = "ip") -> str:
+    """SQL aggregate: every change of the group whose address is known came from a familiar
+    network (column ``familiar``), and at least one address is known. The audit log's copy
+    of a directory change often carries no address; it neither vouches nor accuses."""
+    return f"coalesce(bool_and(familiar) FILTER (WHERE nullif({ip}, '') IS NOT NULL), false)"
