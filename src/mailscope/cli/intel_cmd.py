@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 
 from mailscope.cli.console import console, safe_text, show
+from mailscope.errors import RuleError
 from mailscope.intel.ioc import IocSet, storm_0558_pack
 from mailscope.intel.lists import read_ioc_file
 
+SHOWN = 20  # skipped / refused lines printed per file
 intel_app = typer.Typer(help="Threat-intel IOC files and packs.", no_args_is_help=True)
 
 
@@ -23,16 +25,23 @@ def register(app: typer.Typer) -> None:
 @intel_app.command("import")
 def import_command(
     files: list[Path] = typer.Argument(
-        ..., exists=True, dir_okay=False, help="STIX 2.1 bundles, CSV or TXT IOC lists."
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="STIX 2.1 bundles, MISP JSON events, CSV (MISP, OTX, ThreatFox …) or TXT lists.",
     ),
 ) -> None:
-    """Validate IOC files and summarise them (pass them to detect with --intel)."""
+    """Validate IOC files and summarise them (pass them to detect with --intel).
+
+    Every entry is checked: skipped ones (types mailscope does not hunt) are summarised,
+    refused ones (unknown type, value not of its type) are listed with file and line, and
+    any refused entry makes the command fail after the whole file is read.
+    """
     table = Table(title="IOC files")
-    for column in ("file", "format", "indicators", "by type", "windowed", "skipped"):
+    for column in ("file", "format", "indicators", "by type", "windowed", "skipped", "not hunted"):
         table.add_column(column)
-    skipped: list[str] = []
-    for path in files:
-        loaded = read_ioc_file(path)
+    loaded_files = [(path, read_ioc_file(path, collect_errors=True)) for path in files]
+    for path, loaded in loaded_files:
         indicators = loaded.iocs.indicators
         kinds = Counter(i.type for i in indicators)
         windowed = sum(1 for i in indicators if i.valid_from or i.valid_until)
@@ -43,11 +52,28 @@ def import_command(
             ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
             str(windowed),
             str(len(loaded.skipped)),
+            ", ".join(f"{family} {n}" for family, n in loaded.not_hunted),
         )
-        skipped.extend(loaded.skipped)
     show(table)
-    for line in skipped:
-        console.print(f"[yellow]skipped[/] {safe_text(line)}")
+    refused: list[RuleError] = []
+    for _path, loaded in loaded_files:
+        _print_capped("skipped", loaded.skipped)
+        _print_capped("refused", tuple(f"{e.location}: {e.message}" for e in loaded.errors))
+        refused.extend(loaded.errors)
+    if refused:
+        raise RuleError(
+            f"{len(refused)} IOC entr{'y' if len(refused) == 1 else 'ies'} refused",
+            location=refused[0].location,
+            hint=next((e.hint for e in refused if e.hint), "fix or remove the lines listed above"),
+        )
+
+
+def _print_capped(label: str, lines: tuple[str, ...]) -> None:
+    """Print the first SHOWN lines and how many more there are."""
+    for line in lines[:SHOWN]:
+        console.print(f"[yellow]{label}[/] {safe_text(line)}")
+    if len(lines) > SHOWN:
+        console.print(f"[yellow]{label}[/] … and {len(lines) - SHOWN} more")
 
 
 @intel_app.command("list")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from importlib.resources import files
 from typing import Literal
@@ -29,6 +29,8 @@ HUNT_KIND: dict[str, str] = {
 KNOWN_TYPES = (*HUNT_KIND, "x509-thumbprint", "jwk-kid", "jarm")
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_US_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T].*)?$")
+_IP_VERSION = {"ipv4-addr": 4, "ipv6-addr": 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,10 @@ class IocSet:
 def normalise_value(kind: str, value: str) -> str:
     """Canonical form for matching: IPs/CIDRs compressed, ids lower-case, strings trimmed."""
     value = value.strip()
-    if kind in ("ipv4-addr", "ipv6-addr"):
+    if kind in _IP_VERSION:
         network = ipaddress.ip_network(value, strict=False)
+        if network.version != _IP_VERSION[kind]:
+            raise ValueError(f"an IPv{network.version} address")
         if network.num_addresses == 1:
             return str(network.network_address)
         return str(network)
@@ -91,13 +95,24 @@ def normalise_value(kind: str, value: str) -> str:
 
 
 def parse_day(value: object, *, location: str) -> date | None:
-    """A ``YYYY-MM-DD`` (or ISO timestamp) day; empty means an open window end."""
+    """A day from ``YYYY-MM-DD`` or an ISO timestamp, US ``M/D/YYYY`` (as US exports write
+    dates), or Unix seconds (MISP's CSV ``date`` and JSON ``timestamp``); empty means open."""
     if value is None or str(value).strip() == "":
         return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
     text = str(value).strip()
     try:
+        if text.isdigit() and len(text) >= 9:
+            seconds = int(text) / 1000 if len(text) >= 12 else int(text)
+            return datetime.fromtimestamp(seconds, UTC).date()
+        us_day = _US_DAY.match(text)
+        if us_day:
+            return date(int(us_day[3]), int(us_day[1]), int(us_day[2]))
         return date.fromisoformat(text[:10])
-    except ValueError as error:
+    except (ValueError, OverflowError, OSError) as error:
         raise RuleError(f"bad date {text!r}", location=location) from error
 
 
@@ -115,7 +130,8 @@ def make_indicator(kind: str, value: str, *, location: str, **fields: object) ->
     try:
         canonical = normalise_value(kind, value)
     except ValueError as error:
-        raise RuleError(f"bad {kind} value {value!r}", location=location) from error
+        detail = f" ({error})" if str(error).startswith("an IPv") else ""
+        raise RuleError(f"bad {kind} value {value!r}{detail}", location=location) from error
     if kind == "app-id" and not _GUID.match(canonical):
         raise RuleError(f"app id {value!r} is not a GUID", location=location)
     strength = str(fields.get("strength") or "strong")

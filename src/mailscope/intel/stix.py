@@ -1,8 +1,10 @@
 """STIX 2.1 in and out: indicator patterns <-> :class:`Indicator` values.
 
 Only equality comparisons (and ``ISSUBSET`` for IP ranges) on the observable paths below
-become indicators; anything else is reported as skipped, never guessed at. Identifiers of
-exported objects are UUIDv5 of their content, so the same pack gives the same bundle.
+become indicators; anything else is reported as skipped, never guessed at. OpenCTI writes
+its custom observables the same way (``[user-agent:value = '…']``, its
+``stix2_create_pattern.py``). Identifiers of exported objects are UUIDv5 of their content,
+so the same pack gives the same bundle.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ import stix2
 from stix2patterns.v21.pattern import Pattern  # type: ignore[import-untyped]
 
 from mailscope.errors import RuleError
-from mailscope.intel.ioc import Indicator, IocSet, Strength, make_indicator, storm_0558_pack
+from mailscope.intel.entries import Entries, line_of
+from mailscope.intel.ioc import Indicator, IocSet, Strength, storm_0558_pack
+from mailscope.intel.vocabulary import name_key, type_names
 
-# STIX object path -> mailscope indicator type. Types STIX 2.1 has no observable for
-# (JWK kid, JARM, Entra app / token / session ids) use custom ``x-`` objects.
+# STIX object path -> mailscope indicator type ("ip": either version, read from the value).
+# Types STIX 2.1 has no observable for (JWK kid, JARM, Entra app / token / session ids) use
+# custom ``x-`` objects.
 _UA = "extensions.'http-request-ext'.request_header.'User-Agent'"
 PATH_TYPES: dict[tuple[str, str], str] = {
     ("ipv4-addr", "value"): "ipv4-addr",
     ("ipv6-addr", "value"): "ipv6-addr",
-    ("network-traffic", "src_ref.value"): "ipv4-addr",
+    ("network-traffic", "src_ref.value"): "ip",
+    ("network-traffic", "dst_ref.value"): "ip",
     ("network-traffic", _UA.replace("'", "")): "user-agent",
+    ("user-agent", "value"): "user-agent",
     ("x509-certificate", "hashes.SHA-1"): "x509-thumbprint",
     ("x-jwk", "kid"): "jwk-kid",
     ("x-jarm", "value"): "jarm",
@@ -53,64 +60,87 @@ _NAMESPACE = uuid.UUID("7b6f2f49-8f5e-4a4e-9a43-2d1f0c6e5a10")
 
 @dataclass(frozen=True, slots=True)
 class StixImport:
-    """Indicators read from a bundle, and what was skipped and why."""
+    """Indicators read from a bundle, what was skipped and why, and what was refused."""
 
     indicators: tuple[Indicator, ...]
     skipped: tuple[str, ...]
+    errors: tuple[RuleError, ...] = ()
+    not_hunted: tuple[tuple[str, int], ...] = ()
 
 
 def read_stix_bundle(text: str, *, location: str) -> StixImport:
-    """Indicators from a STIX 2.1 bundle (indicator objects with ``stix`` patterns)."""
+    """Indicators from a STIX 2.1 bundle (indicator objects with ``stix`` patterns).
+
+    A comparison whose value is not what its path says is refused with the object's line;
+    the rest of the bundle is still read.
+    """
     try:
         bundle = stix2.parse(text, allow_custom=True)
     except Exception as error:  # stix2 raises many unrelated exception types
         raise RuleError(f"not a STIX 2.1 bundle: {error}", location=location) from error
-    objects = getattr(bundle, "objects", None) or []
-    found: list[Indicator] = []
-    skipped: list[str] = []
-    for obj in objects:
+    entries = Entries()
+    for obj in getattr(bundle, "objects", None) or []:
         if obj.get("type") != "indicator":
             continue
-        where = f"{location}: {obj.get('id')}"
+        line = line_of(text, "id", str(obj.get("id")))
+        where = f"{location}:{line} ({obj.get('id')})" if line else f"{location}: {obj.get('id')}"
         if obj.get("pattern_type") != "stix":
-            skipped.append(f"{where}: pattern type {obj.get('pattern_type')!r}")
+            entries.skip(where, f"pattern type {obj.get('pattern_type')!r}")
             continue
-        for kind, value, problem in _comparisons(str(obj.get("pattern"))):
+        for kind, value, problem, object_type in _comparisons(str(obj.get("pattern"))):
             if problem:
-                skipped.append(f"{where}: {problem}")
+                _skip(entries, where, problem, object_type)
                 continue
-            found.append(
-                make_indicator(
-                    kind,
-                    value,
-                    location=where,
-                    valid_from=_day(obj.get("valid_from")),
-                    valid_until=_last_day(obj.get("valid_until")),
-                    role=str(obj.get("description") or obj.get("name") or ""),
-                    strength=_strength(obj.get("confidence")),
-                    source=_source(obj),
-                )
+            entries.add(
+                kind,
+                value,
+                where=where,
+                valid_from=_day(obj.get("valid_from")),
+                valid_until=_last_day(obj.get("valid_until")),
+                role=str(obj.get("description") or obj.get("name") or ""),
+                strength=_strength(obj.get("confidence")),
+                source=_source(obj),
             )
-    return StixImport(tuple(found), tuple(skipped))
+    return StixImport(
+        tuple(entries.indicators),
+        tuple(entries.skipped),
+        tuple(entries.errors),
+        tuple(sorted(entries.not_hunted.items())),
+    )
 
 
-def _comparisons(pattern: str) -> list[tuple[str, str, str]]:
-    """(type, value, problem) per comparison of ``pattern``; problem '' when usable."""
+def _skip(entries: Entries, where: str, problem: str, object_type: str) -> None:
+    """A comparison on a recognised observable mailscope does not hunt (``domain-name``,
+    ``file`` …) is counted as not hunted; any other one is an unsupported pattern."""
+    known = type_names().get(name_key(object_type)) if object_type else None
+    if known is not None and known.kind is None:
+        entries.not_hunted[known.family] += 1
+        entries.skip(
+            where, f"{problem.removeprefix('unsupported path ')}: {known.family}, not hunted"
+        )
+        return
+    entries.skip(where, problem)
+
+
+def _comparisons(pattern: str) -> list[tuple[str, str, str, str]]:
+    """(type, value, problem, object type) per comparison; problem '' when usable."""
     try:
         data = Pattern(pattern).inspect()
     except Exception as error:  # the pattern grammar raises its own exception family
-        return [("", "", f"bad pattern: {error}")]
-    out: list[tuple[str, str, str]] = []
+        return [("", "", f"bad pattern: {error}", "")]
+    out: list[tuple[str, str, str, str]] = []
     for object_type, comparisons in sorted(data.comparisons.items()):
         for path, operator, literal in comparisons:
             dotted = ".".join(str(part) for part in path)
+            if dotted.endswith("_ref.type"):
+                continue  # names the referenced object's type; its value is compared beside
             kind = PATH_TYPES.get((object_type, dotted))
             if kind is None:
-                out.append(("", "", f"unsupported path {object_type}:{dotted}"))
+                out.append(("", "", f"unsupported path {object_type}:{dotted}", object_type))
             elif operator not in ("=", "ISSUBSET"):
-                out.append(("", "", f"unsupported operator {operator}"))
+                out.append(("", "", f"unsupported operator {operator}", object_type))
             else:
-                out.append((kind, _unquote(str(literal)), ""))
+                out.append((kind, _unquote(str(literal)), "", object_type))
     return out
 
 
