@@ -42,6 +42,13 @@ class RuleError(MailscopeError):
     exit_code = 5
 
 
+class EmptyEvidenceError(MailscopeError):
+    """``investigate`` found nothing to analyse: no record could be read from any file, or
+    the case holds no mailbox-access evidence (so an empty scope would mean nothing)."""
+
+    exit_code = 6
+
+
 class UsageError(MailscopeError):
     """The command line asks for something that cannot be done."""
 

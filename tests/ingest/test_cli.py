@@ -46,11 +46,11 @@ def test_ingest_prints_summary_table(tmp_path: Path) -> None:
         main.app, ["ingest", "--quiet", "--case", str(tmp_path / "case"), str(evidence)]
     )
     assert result.exit_code == 0, result.output
-    for column in ("file", "format", "records", "quarantined", "duplicates", "seconds"):
+    for column in ("file", "format", "records", "quarantined", "skipped", "duplicates", "seconds"):
         assert column in result.output
     row = next(line for line in result.output.splitlines() if "trace.csv" in line)
     cells = [cell.strip() for cell in row.split("│") if cell.strip()]
-    assert cells[1:5] == ["exchange_message_trace_csv", "4", "1", "1"]
+    assert cells[1:6] == ["exchange_message_trace_csv", "4", "1", "0", "1"]
     assert "1 record(s) quarantined" in result.output
 
 

@@ -8,7 +8,7 @@ import orjson
 import typer
 
 from mailscope.cli.console import console, safe_text, show
-from mailscope.cli.ingest_cmd import summary_table
+from mailscope.cli.ingest_cmd import print_skipped, summary_table
 from mailscope.ingest.manifest import manifest
 from mailscope.ingest.pipeline import FileResult
 from mailscope.store.case import open_case
@@ -29,7 +29,8 @@ def info_command(
     case: Path = typer.Option(..., "--case", help="Case folder."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
-    """Print the ingest summary of a case: files, formats, counts, quarantine reasons."""
+    """Print the ingest summary of a case: files, formats, counts, skipped and quarantine
+    reasons."""
     connection = open_case(case, read_only=True)
     try:
         document = manifest(connection)
@@ -52,12 +53,14 @@ def info_command(
         return
     files = [_as_result(entry) for entry in document["files"]]  # type: ignore[attr-defined]
     show(summary_table(files, title=f"Case {safe_text(case)}"))
+    print_skipped(files)
     console.print("Rows: " + ", ".join(f"{name} {count:,}" for name, count in tables.items()))
     for path, line, reason in reasons:
         console.print(f"[yellow]quarantined[/] {safe_text(path)}:{line}: {safe_text(reason)}")
 
 
 def _as_result(entry: dict[str, object]) -> FileResult:
+    reasons = entry.get("skipped_reasons")
     return FileResult(
         path=str(entry["path"]),
         sha256=str(entry["sha256"]),
@@ -66,4 +69,6 @@ def _as_result(entry: dict[str, object]) -> FileResult:
         records=int(entry["records"]),  # type: ignore[call-overload]
         quarantined=int(entry["quarantined"]),  # type: ignore[call-overload]
         duplicates=int(entry["duplicates"]),  # type: ignore[call-overload]
+        skipped=int(entry.get("skipped") or 0),  # type: ignore[call-overload]
+        skipped_reasons=dict(reasons) if isinstance(reasons, dict) else {},
     )

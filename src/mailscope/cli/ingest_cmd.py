@@ -39,6 +39,7 @@ def ingest_command(
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
     run = run_ingest(case, evidence, quiet=quiet)
     show(summary_table(run.files, title=f"Ingested into {safe_text(case)}"))
+    print_skipped(run.files)
     if run.quarantined:
         console.print(
             f"[yellow]{run.quarantined:,} record(s) quarantined[/]: "
@@ -85,13 +86,15 @@ def run_ingest(case: Path, evidence: list[Path], *, quiet: bool = False) -> Inge
 
 
 def summary_table(files: list[FileResult], *, title: str) -> Table:
-    """File, detected format, records, quarantined, duplicates, seconds, with a total row."""
+    """File, detected format, records, quarantined, skipped, duplicates, seconds, with a
+    total row."""
     table = Table(title=title, show_footer=False)
     for name, justify in (
         ("file", "left"),
         ("format", "left"),
         ("records", "right"),
         ("quarantined", "right"),
+        ("skipped", "right"),
         ("duplicates", "right"),
         ("seconds", "right"),
     ):
@@ -107,6 +110,7 @@ def summary_table(files: list[FileResult], *, title: str) -> Table:
             safe_text(shown),
             f"{entry.records:,}",
             f"[yellow]{entry.quarantined:,}[/]" if entry.quarantined else "0",
+            f"{entry.skipped:,}",
             f"{entry.duplicates:,}",
             f"{entry.seconds:.2f}",
         )
@@ -116,16 +120,36 @@ def summary_table(files: list[FileResult], *, title: str) -> Table:
         "",
         f"{sum(f.records for f in files):,}",
         f"{sum(f.quarantined for f in files):,}",
+        f"{sum(f.skipped for f in files):,}",
         f"{sum(f.duplicates for f in files):,}",
         f"{sum(f.seconds for f in files):.2f}",
     )
     return table
 
 
+def print_skipped(files: list[FileResult], *, limit: int = 50) -> None:
+    """One line per file and reason for records recognised but not analysed (not stored)."""
+    lines = [
+        (entry.path, reason, count)
+        for entry in files
+        for reason, count in sorted(entry.skipped_reasons.items())
+    ]
+    if not lines:
+        return
+    total = sum(entry.skipped for entry in files)
+    console.print(f"{total:,} record(s) skipped: recognised, but data mailscope does not analyse")
+    for path, reason, count in lines[:limit]:
+        console.print(
+            f"  skipped {safe_text(path)}: {safe_text(reason)}: {count:,}", soft_wrap=True
+        )
+    if len(lines) > limit:
+        console.print(f"  … and {len(lines) - limit:,} more (see manifest.json)")
+
+
 def _condensed(files: list[FileResult], *, limit: int = 30) -> list[FileResult]:
     """Long listings (a mailbox export is one file per message) fold small clean files.
 
-    Files with quarantined records or many records keep their own row; the rest are
+    Files with quarantined or skipped records or many records keep their own row; the rest are
     summed per format and status into one row naming their common folder.
     """
     if len(files) <= limit:
@@ -133,7 +157,7 @@ def _condensed(files: list[FileResult], *, limit: int = 30) -> list[FileResult]:
     shown: list[FileResult] = []
     folded: dict[tuple[str, str], list[FileResult]] = {}
     for entry in files:
-        if entry.quarantined or entry.records >= 1_000:
+        if entry.quarantined or entry.skipped or entry.records >= 1_000:
             shown.append(entry)
         else:
             folded.setdefault((entry.format, entry.status), []).append(entry)

@@ -13,7 +13,10 @@ from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.cli.ingest_cmd import run_ingest
 from mailscope.cli.scope_cmd import load_document, summary_table
 from mailscope.detect.engine import detect_case
+from mailscope.errors import EmptyEvidenceError
 from mailscope.scope.run import scope_case
+from mailscope.store.case import open_case
+from mailscope.store.empty_evidence import EmptyEvidence, empty_evidence
 
 T = TypeVar("T")
 STAGES = 4
@@ -31,10 +34,21 @@ def investigate_command(
     sigma: list[Path] = typer.Option([], "--sigma", help="Sigma rule file or folder."),
     rules: list[Path] = typer.Option([], "--rules", help="Folder of user rules."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Exit 0 even when no record could be read or the case holds no mailbox access.",
+    ),
 ) -> None:
-    """Ingest evidence, run detections, scope the intrusion and write the reports."""
+    """Ingest evidence, run detections, scope the intrusion and write the reports.
+
+    Exits 6 (after writing the reports, which say why) when no record could be read from
+    any file or the case holds no mailbox-access evidence, unless --allow-empty is given.
+    """
     run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
-    err_console.print(f"      {run.records:,} record(s), {run.quarantined:,} quarantined")
+    err_console.print(
+        f"      {run.records:,} record(s), {run.quarantined:,} quarantined, {run.skipped:,} skipped"
+    )
     detected = _stage(
         2,
         "detect",
@@ -43,11 +57,38 @@ def investigate_command(
     err_console.print(f"      {len(detected.findings):,} finding(s)")
     path = _stage(3, "scope", lambda: _scope(case))
     reports = _stage(4, "report", lambda: _report(case))
+    empty = _empty(case)
+    if empty is not None:
+        _warn(empty)
     show(summary_table(load_document(path)))
     html = next((p for p in reports if p.suffix == ".html"), None)
     console.print(f"scope: {safe_text(path)}")
     if html is not None:
         console.print(f"report: {safe_text(html)}")
+    if empty is not None and not allow_empty:
+        raise EmptyEvidenceError(
+            empty.headline,
+            location=str(case),
+            hint="add the evidence named above, or pass --allow-empty to accept this result",
+        )
+
+
+def _empty(case: Path) -> EmptyEvidence | None:
+    connection = open_case(case, read_only=True)
+    try:
+        return empty_evidence(connection)
+    finally:
+        connection.close()
+
+
+def _warn(empty: EmptyEvidence) -> None:
+    """The warning, first thing in the summary: what is missing and which files gave nothing."""
+    headline, advice, *files = empty.lines()
+    # Soft-wrapped: file paths stay whole (copyable) whatever the terminal width.
+    console.print(f"[bold red]WARNING: {safe_text(headline)}[/]", soft_wrap=True)
+    console.print(safe_text(advice), soft_wrap=True)
+    for line in files:
+        console.print(f"[red]  {safe_text(line)}[/]", soft_wrap=True)
 
 
 def _stage(number: int, name: str, work: Callable[[], T]) -> T:

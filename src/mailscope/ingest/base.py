@@ -1,9 +1,11 @@
 """What a reader is and what it yields.
 
 A reader turns one evidence file into a stream of items: ``Parsed`` (one source record,
-normalised into one or more table rows) or ``Bad`` (a record it could not understand,
-quarantined with its line and raw text). Every record read yields exactly one item, so
-``records = parsed + quarantined + duplicates`` holds per file.
+normalised into one or more table rows), ``Bad`` (a record it could not understand,
+quarantined with its line and raw text) or ``Skipped`` (a record it recognised as data
+mailscope does not analyse, such as endpoint telemetry: counted by reason, not stored).
+Every record read yields exactly one item, so
+``records = parsed + quarantined + duplicates + skipped`` holds per file.
 """
 
 from __future__ import annotations
@@ -40,7 +42,16 @@ class Bad:
     raw: str
 
 
-Item = Parsed | Bad
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A record recognised as data mailscope does not analyse; ``reason`` names what it is
+    (``Defender DeviceEvents (endpoint telemetry)``) and is counted per file."""
+
+    line: int
+    reason: str
+
+
+Item = Parsed | Bad | Skipped
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """``manifest.json``: one entry per evidence file with its SHA-256, format and counts.
 
 Per-file entries carry no wall-clock values, so the same evidence gives the same entries;
-ingest run times are listed separately.
+ingest run times are listed separately. ``skipped`` counts records recognised as data
+mailscope does not analyse, ``skipped_reasons`` says what they were, so that per file
+``records = parsed + quarantined + duplicates + skipped``.
 """
 
 from __future__ import annotations
@@ -12,18 +14,43 @@ import duckdb
 import orjson
 
 from mailscope import __version__
+from mailscope.store.case import column_or, decode_counts
 
 MANIFEST_NAME = "manifest.json"
-FILE_FIELDS = ("path", "sha256", "bytes", "format", "records", "quarantined", "duplicates")
+FILE_FIELDS = (
+    "path",
+    "sha256",
+    "bytes",
+    "format",
+    "records",
+    "quarantined",
+    "skipped",
+    "skipped_reasons",
+    "duplicates",
+)
+
+
+def skipped_columns(connection: duckdb.DuckDBPyConnection) -> str:
+    """SQL for ``skipped, skipped_reasons`` of ``evidence`` (constants in older cases)."""
+    return ", ".join(
+        (
+            column_or(connection, "evidence", "skipped", "0"),
+            column_or(connection, "evidence", "skipped_reasons", "'{}'"),
+        )
+    )
 
 
 def manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """The manifest document as a dict (files sorted by path, then hash)."""
     rows = connection.execute(
-        "SELECT path, sha256, bytes, format, records, quarantined, duplicates, parsed, seconds "
+        "SELECT path, sha256, bytes, format, records, quarantined, "
+        f"{skipped_columns(connection)}, duplicates, parsed, seconds "
         "FROM evidence ORDER BY path, sha256"
     ).fetchall()
     files = [dict(zip((*FILE_FIELDS, "parsed", "seconds"), row, strict=True)) for row in rows]
+    for entry in files:
+        entry["skipped"] = int(entry["skipped"] or 0)
+        entry["skipped_reasons"] = decode_counts(entry["skipped_reasons"])
     runs = connection.execute(
         "SELECT run, started_at, finished_at, tool_version, files, records "
         "FROM ingest_runs ORDER BY run"

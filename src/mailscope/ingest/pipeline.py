@@ -2,7 +2,8 @@
 
 The library entry point is :func:`ingest`; the CLI adds a progress display through the
 ``on_progress`` callback. One bad record never stops a file; one unreadable file never
-stops the run (it is recorded with its reason).
+stops the run (it is recorded with its reason). Records a reader recognises as data
+mailscope does not analyse are counted per file and reason (``skipped``), never stored.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import duckdb
+import orjson
 
 from mailscope import __version__
-from mailscope.ingest.base import Bad, Parsed, Reader, Row, Source
+from mailscope.ingest.base import Bad, Item, Reader, Row, Skipped, Source
 from mailscope.ingest.bulk.loader import TABLES as BULK_TABLES
 from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
@@ -49,6 +51,14 @@ class FileResult:
     seconds: float = 0.0
     status: str = "ingested"  # 'ingested' | 'already in case' | 'unrecognised' | 'refused'
     note: str = ""
+    skipped: int = 0
+    # Why records were skipped, with how many: {"Defender DeviceEvents (endpoint telemetry)": 5}
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count ``count`` records skipped for ``reason``."""
+        self.skipped += count
+        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +76,13 @@ ProgressFn = Callable[[Progress], None]
 
 
 class BulkCounted(Protocol):
-    """What a reader's ``bulk_read`` reports: records read, primary rows sent and inserted."""
+    """What a reader's ``bulk_read`` reports: records read, primary rows sent and inserted,
+    and records skipped by reason."""
 
     records: int
     primary: int
     inserted: int
+    skipped: dict[str, int]
 
 
 # A reader's optional bulk path: (source, connection, quarantine) -> counts, or None.
@@ -90,6 +102,10 @@ class IngestRun:
     @property
     def quarantined(self) -> int:
         return sum(f.quarantined for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(f.skipped for f in self.files)
 
 
 def ingest(
@@ -200,6 +216,8 @@ class _Session:
             if isinstance(item, Bad):
                 result.quarantined += 1
                 self._quarantine(result, item.line, item.reason, item.raw)
+            elif isinstance(item, Skipped):
+                result.skip(item.reason)
             else:
                 primary += 1
                 self.writer.add(_stamp(item.rows, source.sha256, item.line))
@@ -246,7 +264,9 @@ class _Session:
             self.quarantined.clear()
             return None
         result.records = counts.records
-        result.quarantined = counts.records - counts.primary
+        for reason, count in sorted(counts.skipped.items()):
+            result.skip(reason, count)
+        result.quarantined = counts.records - counts.primary - result.skipped
         result.seconds = round(time.perf_counter() - clock, 3)
         self.writer.inserted[source.sha256] += counts.inserted
         self.unsettled.append((result, counts.primary))
@@ -293,7 +313,7 @@ class _Session:
         self.connection.execute("COMMIT")
 
 
-def _guarded(reader: Reader, source: Source) -> Iterator[Parsed | Bad]:
+def _guarded(reader: Reader, source: Source) -> Iterator[Item]:
     """The reader's items; a reader crash quarantines the rest of the file instead of dying."""
     last_line = 0
     try:
@@ -324,6 +344,8 @@ def _evidence_row(result: FileResult) -> tuple[object, ...]:
         result.duplicates,
         result.seconds,
         container,
+        result.skipped,
+        orjson.dumps(result.skipped_reasons, option=orjson.OPT_SORT_KEYS).decode(),
     )
 
 

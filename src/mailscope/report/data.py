@@ -25,7 +25,8 @@ from mailscope.report.records import (
     RuleRun,
 )
 from mailscope.report.scope_doc import load_scope
-from mailscope.store.case import table_columns
+from mailscope.store.case import column_or, table_columns
+from mailscope.store.empty_evidence import empty_evidence
 
 
 def case_label(case_dir: Path) -> str:
@@ -117,6 +118,7 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
         ),
         activity=load_activity(connection, tables),
         department_of=departments,
+        empty=empty_evidence(connection),
     )
 
 
@@ -160,13 +162,13 @@ def _findings(
 def _evidence(
     connection: duckdb.DuckDBPyConnection, tables: frozenset[str]
 ) -> tuple[EvidenceFile, ...]:
-    rows = _rows(
-        connection,
-        tables,
-        "evidence",
-        "SELECT path, sha256, bytes, format, records, parsed, quarantined, duplicates "
-        "FROM evidence ORDER BY path, sha256",
-    )
+    if "evidence" not in tables:
+        return ()
+    skipped = column_or(connection, "evidence", "skipped", "0")
+    rows = connection.execute(
+        f"SELECT path, sha256, bytes, format, records, parsed, quarantined, duplicates, {skipped} "
+        "FROM evidence ORDER BY path, sha256"
+    ).fetchall()
     return tuple(
         EvidenceFile(
             text_or_empty(p),
@@ -177,8 +179,9 @@ def _evidence(
             _int(par),
             _int(q),
             _int(d),
+            _int(s),
         )
-        for p, h, b, f, rec, par, q, d in rows
+        for p, h, b, f, rec, par, q, d, s in rows
     )
 
 

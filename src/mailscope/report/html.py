@@ -241,6 +241,7 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         t_rules=tables.rule_run_table(data),
         t_quarantine=tables.quarantine_table(data),
         quarantined=sum(q.records for q in data.quarantine),
+        skipped=sum(e.skipped for e in data.evidence),
         style=_asset("report.css"),
         script=_asset("report.js"),
     )

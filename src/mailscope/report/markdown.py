@@ -48,7 +48,12 @@ def _headline(data: ReportData) -> list[str]:
 
 def render_markdown(data: ReportData) -> str:
     """The summary as Markdown text."""
-    lines = [f"# mailscope summary: case {md(data.case_name)}", "", *_headline(data), ""]
+    lines = [f"# mailscope summary: case {md(data.case_name)}", ""]
+    if data.empty is not None:
+        headline, advice, *files = data.empty.lines()
+        lines += [f"> **WARNING: {md(headline)}** {md(advice)}", *(f"> - {md(f)}" for f in files)]
+        lines.append("")
+    lines += [*_headline(data), ""]
     lines += ["## Findings", ""]
     if not data.findings:
         lines.append("No findings.")

@@ -9,6 +9,7 @@ from datetime import datetime
 from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.activity import Activity
 from mailscope.report.scope_doc import Scope
+from mailscope.store.empty_evidence import EmptyEvidence
 
 COVERAGE = "coverage"
 
@@ -65,6 +66,7 @@ class EvidenceFile:
     parsed: int
     quarantined: int
     duplicates: int
+    skipped: int = 0  # recognised as data mailscope does not analyse, not stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,8 @@ class ReportData:
     blind_spots: tuple[BlindSpot, ...]
     activity: Activity
     department_of: dict[str, str] = field(default_factory=dict)
+    # Set when nothing could be read or no mailbox access is in the case: said at the top.
+    empty: EmptyEvidence | None = None
 
     @property
     def case_key(self) -> str:

@@ -267,6 +267,7 @@ def evidence_table(data: ReportData) -> Table:
         Column("Records", "num"),
         Column("Parsed", "num"),
         Column("Quarantined", "num"),
+        Column("Skipped", "num"),
         Column("Duplicates", "num"),
     )
     rows = tuple(
@@ -278,6 +279,7 @@ def evidence_table(data: ReportData) -> Table:
             e.records,
             e.parsed,
             e.quarantined,
+            e.skipped,
             e.duplicates,
         )
         for e in data.evidence

@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import duckdb
+import orjson
 
 from mailscope.errors import CaseError
 
@@ -91,3 +92,25 @@ def table_columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[tup
         [table],
     ).fetchall()
     return [(str(name), str(kind)) for name, kind in rows]
+
+
+def column_or(
+    connection: duckdb.DuckDBPyConnection, table: str, column: str, default_sql: str
+) -> str:
+    """``column`` when ``table`` has it, else ``default_sql AS column``: a store written by
+    an older mailscope and opened read-only (so not migrated) still answers the query."""
+    if column in {name for name, _ in table_columns(connection, table)}:
+        return column
+    return f"{default_sql} AS {column}"
+
+
+def decode_counts(text: object) -> dict[str, int]:
+    """A JSON-object column of counts (``{"reason": 5}``) as a dict sorted by key; {} when
+    NULL or malformed."""
+    try:
+        value = orjson.loads(text) if isinstance(text, str) and text else {}
+    except orjson.JSONDecodeError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in sorted(value.items()) if isinstance(v, int)}

@@ -10,8 +10,13 @@ CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS evidence (       -- one row per evidence file (same bytes at two paths: two rows)
     sha256 VARCHAR, path VARCHAR, bytes BIGINT, format VARCHAR,
     records BIGINT, parsed BIGINT, quarantined BIGINT, duplicates BIGINT, seconds DOUBLE,
-    container VARCHAR            -- the .zip it was read from, if any
+    container VARCHAR,           -- the .zip it was read from, if any
+    skipped BIGINT DEFAULT 0,    -- records recognised as data mailscope does not analyse
+    skipped_reasons VARCHAR DEFAULT '{}'  -- JSON object {reason: records}
 );
+-- Cases written before skipped counts existed get the columns (at the end, as above).
+ALTER TABLE evidence ADD COLUMN IF NOT EXISTS skipped BIGINT DEFAULT 0;
+ALTER TABLE evidence ADD COLUMN IF NOT EXISTS skipped_reasons VARCHAR DEFAULT '{}';
 
 CREATE TABLE IF NOT EXISTS ingest_runs (
     run INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP, tool_version VARCHAR,

@@ -36,5 +36,8 @@ def ingest_into(case: Path, *paths: Path) -> Ingested:
 
 
 def assert_balanced(result: FileResult) -> None:
-    """Every record read was parsed, quarantined or a duplicate: nothing vanished."""
-    assert result.records == result.parsed + result.quarantined + result.duplicates
+    """Every record read was parsed, quarantined, a duplicate or skipped: nothing vanished."""
+    assert result.skipped == sum(result.skipped_reasons.values())
+    assert result.records == (
+        result.parsed + result.quarantined + result.duplicates + result.skipped
+    )

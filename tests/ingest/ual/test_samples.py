@@ -149,19 +149,35 @@ def test_sentinel_msticpy_projection(tmp_path: Path) -> None:
     assert case.scalar("SELECT count(*) FROM audit_events WHERE client_ip LIKE '[%'") == 0
 
 
+# The OTRF Golden SAML lab's Defender XDR export: 5 DeviceEvents LDAP searches and 2
+# IdentityDirectoryEvents replications (skipped, named) and 2 CloudAppEvents (stored).
+DEFENDER_SKIPPED = {
+    "Defender DeviceEvents (endpoint telemetry)": 5,
+    "Defender IdentityDirectoryEvents (on-premises Active Directory events)": 2,
+}
+
+
 def test_defender_advanced_hunting(tmp_path: Path) -> None:
     case = ingest_into(tmp_path, sample("defender/m365d-advanced-hunting-otrf.jsonl"))
     [result] = case.files
-    assert (result.format, result.records, result.parsed) == ("ual-defender-advanced-hunting", 9, 9)
-    assert (result.quarantined, result.duplicates) == (0, 0)
+    assert (result.format, result.records, result.parsed) == ("ual-defender-advanced-hunting", 9, 2)
+    assert (result.quarantined, result.duplicates, result.skipped) == (0, 0, 7)
+    assert result.skipped_reasons == DEFENDER_SKIPPED
+    assert_balanced(result)
     workloads = case.rows(
         "SELECT workload, operation, count(*) FROM audit_events GROUP BY 1, 2 ORDER BY 1, 2"
     )
     assert workloads == [
         ("CloudAppEvents", "Add delegated permission grant.", 1),
-        ("DeviceEvents", "LdapSearch", 5),
         ("Exchange", "MailItemsAccessed", 1),
-        ("IdentityDirectoryEvents", "Directory Services replication", 2),
+    ]
+    assert case.scalar("SELECT count(*) FROM quarantine") == 0
+    assert case.rows("SELECT skipped, skipped_reasons FROM evidence") == [
+        (
+            7,
+            '{"Defender DeviceEvents (endpoint telemetry)":5,'
+            '"Defender IdentityDirectoryEvents (on-premises Active Directory events)":2}',
+        )
     ]
     mail = case.rows(
         "SELECT id, app_id, client_app_id, client_ip, record_type FROM audit_events "
@@ -187,7 +203,18 @@ def test_same_record_in_defender_and_sentinel_is_one_record(tmp_path: Path) -> N
         sample("defender/m365d-advanced-hunting-otrf.jsonl"),
     )
     sentinel, defender = case.files
-    assert (sentinel.parsed, defender.parsed, defender.duplicates) == (1, 8, 1)
+    assert (sentinel.parsed, defender.parsed, defender.duplicates) == (1, 1, 1)
+    assert (defender.skipped, defender.quarantined) == (7, 0)
     assert (
         case.scalar("SELECT count(*) FROM audit_events WHERE operation = 'MailItemsAccessed'") == 1
     )
+
+
+def test_golden_saml_lab_defender_zip(tmp_path: Path) -> None:
+    case = ingest_into(tmp_path, sample("labs/otrf-goldensaml/Microsoft365DefenderEvents.Zip"))
+    [result] = case.files
+    assert result.path.endswith(".Zip!Microsoft365DefenderEvents.json")
+    assert (result.format, result.records, result.parsed) == ("ual-defender-advanced-hunting", 9, 2)
+    assert (result.quarantined, result.duplicates, result.skipped) == (0, 0, 7)
+    assert result.skipped_reasons == DEFENDER_SKIPPED
+    assert case.scalar("SELECT count(*) FROM audit_events WHERE workload LIKE '%Device%'") == 0

@@ -12,13 +12,13 @@ record wins whichever path mapped it, and duplicates are counted as ``store/writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import duckdb
 import pyarrow as pa
 
-from mailscope.ingest.base import Bad, Item, Parsed, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Skipped, Source
 from mailscope.ingest.bulk.chunks import TRAILING_BLANKS, Chunk
 from mailscope.ingest.bulk.mapping import (
     ITEMS_SQL,
@@ -55,12 +55,14 @@ _EVENT_COLUMNS = ", ".join(f"r.{name}" for name in _EVENT_NAMES.split(" "))
 
 @dataclass
 class BulkCounts:
-    """What a bulk load did with one file: records read, primary rows sent and inserted."""
+    """What a bulk load did with one file: records read, primary rows sent and inserted,
+    records skipped by reason (the UAL shapes loaded in bulk have none today)."""
 
     records: int = 0
     primary: int = 0
     inserted: int = 0
     fast: int = 0  # records mapped by SQL (the rest by Python or quarantined)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class BulkLoader:
@@ -183,6 +185,9 @@ class BulkLoader:
                 item = self.python_mapper(line, chunk.original(position))
                 if isinstance(item, Bad):
                     self.quarantine(item)
+                    continue
+                if isinstance(item, Skipped):
+                    self.counts.skipped[item.reason] = self.counts.skipped.get(item.reason, 0) + 1
                     continue
                 self.counts.primary += 1
                 _buffer(buffers, item, self.sha256)
