@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from mailscope.simulate.evidence import JsonObject
-from mailscope.simulate.ids import IdSource, iso
+from mailscope.simulate.ids import IdSource, iso, iso_z
 from mailscope.simulate.org import Person
 from mailscope.simulate.records import EXCHANGE
 
@@ -112,4 +112,67 @@ def directory_op(
             {"ID": app_id, "Type": 2},
         ],
         "TargetContextId": tenant_id,
+    }
+
+
+def graph_directory_audit(
+    ids: IdSource,
+    when: datetime,
+    *,
+    activity: str,
+    actor_upn: str,
+    actor_id: str,
+    ip: str,
+    user_agent: str,
+    app_id: str,
+    app_name: str,
+    sp_id: str,
+    modified: list[tuple[str, str]],
+) -> JsonObject:
+    """The Entra audit log's (Graph ``directoryAudit``) copy of an app change, shaped like
+    the Extractor-Suite AuditLogs sample: unlike the UAL copy it names the initiator's
+    address (``initiatedBy.user.ipAddress``)."""
+    correlation = ids.guid()
+    return {
+        "id": f"Directory_{correlation}_{ids.hexid(5).upper()}_{ids.hexid(8)}",
+        "category": "ApplicationManagement",
+        "correlationId": correlation,
+        "result": "success",
+        "resultReason": "",
+        "activityDisplayName": activity.rstrip("."),
+        "activityDateTime": iso_z(when),
+        "loggedByService": "Core Directory",
+        "operationType": "Assign" if "assignment" in activity.lower() else "Add",
+        "initiatedBy": {
+            "app": None,
+            "user": {
+                "id": actor_id,
+                "displayName": None,
+                "userPrincipalName": actor_upn,
+                "ipAddress": ip,
+                "userType": None,
+                "homeTenantId": None,
+                "homeTenantName": None,
+            },
+        },
+        "targetResources": [
+            {
+                "id": sp_id,
+                "displayName": app_name,
+                "type": "ServicePrincipal",
+                "userPrincipalName": None,
+                "groupType": None,
+                "modifiedProperties": [
+                    {"displayName": n, "oldValue": None, "newValue": f'"{v}"'} for n, v in modified
+                ]
+                + [
+                    {
+                        "displayName": "ServicePrincipal.AppId",
+                        "oldValue": None,
+                        "newValue": f'"{app_id}"',
+                    }
+                ],
+            }
+        ],
+        "additionalDetails": [{"key": "User-Agent", "value": user_agent}],
     }

@@ -80,6 +80,7 @@ class Evidence:
     audit: list[AuditRecord] = field(default_factory=list)
     signins: list[SignInRecord] = field(default_factory=list)
     graph: list[JsonObject] = field(default_factory=list)
+    directory: list[JsonObject] = field(default_factory=list)  # Graph directoryAudits
     throttle_windows: list[tuple[str, datetime]] = field(default_factory=list)
     distractors: list[JsonObject] = field(default_factory=list)
     actor: ActorProfile = field(default_factory=ActorProfile)

@@ -138,6 +138,10 @@ def _write(world: World) -> SimulationSummary:
     files.update(
         {f"entra/{k}": v for k, v in write_signins(out / "entra", evidence.signins).items()}
     )
+    if evidence.directory:
+        audits = sorted(evidence.directory, key=lambda a: (a["activityDateTime"], a["id"]))
+        write_json(out / "entra/audit-logs.json", audits)  # a JSON array, as Extractor-Suite
+        files["entra/audit-logs.json"] = len(audits)
     if evidence.graph:
         graph = sorted(evidence.graph, key=lambda g: (g["time"], g["correlationId"]))
         files["entra/graph-activity.jsonl"] = write_jsonl(out / "entra/graph-activity.jsonl", graph)

@@ -1,7 +1,9 @@
 """A malicious multi-tenant OAuth app granted Mail.Read and full_access_as_app, reading many
 mailboxes app-only (Midnight Blizzard against Microsoft, January 2024: MSRC 2024-01-25).
-Its tokens are real (service-principal sign-ins issue them); what gives it away is a new
-app reading mailboxes, from VPS addresses, right after a consent grant."""
+As there, the grants come from an administrator account taken over by password spray from
+a residential proxy: failed sign-ins, one success from an address nobody else uses, the
+grants minutes later. The app's tokens are real (service-principal sign-ins issue them);
+what ties it to the actor is the taken-over account that armed it."""
 
 from __future__ import annotations
 
@@ -14,13 +16,25 @@ from mailscope.simulate.evidence import JsonObject, SignInRecord, Token
 from mailscope.simulate.ids import IdSource, iso_z
 from mailscope.simulate.org import EAP, Organisation, Person
 from mailscope.simulate.scenarios.common import actor_read, choose_items, later
-from mailscope.simulate.signins import Place, service_principal_signin
+from mailscope.simulate.signins import App, Place, service_principal_signin, user_signin
 from mailscope.simulate.world import World
 
 APP_NAME = "Mail Insights Sync"
 APP_IPS = ("91.132.139.207", "45.153.231.8", "193.29.107.56")
 AMSTERDAM = Place("Amsterdam", "North Holland", "NL", 9009, 52.3676, 4.9041)
 GRAPH_UA = "python-requests/2.31.0"
+# The account takeover: a residential proxy exit nobody in the tenant uses (Midnight
+# Blizzard sprayed from residential proxies, MSRC 2024-01-25).
+TAKEOVER_IP = "172.98.71.15"
+PRAGUE = Place("Prague", "Prague", "CZ", 5089, 50.0755, 14.4378)
+PORTAL = App(
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c",
+    "Azure Portal",
+    "797f4846-ba00-4fd7-ba43-dac1f8f63013",
+    "Windows Azure Service Management API",
+    "Browser",
+)
+PORTAL_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
 
 
 def pick_victims(org: Organisation, rng: random.Random) -> list[Person]:
@@ -39,6 +53,7 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     admin = next(p for p in world.org.people if p.admin)
     tenant = world.org.tenant_id
     grant_at = world.start + timedelta(days=2, hours=15, minutes=12)
+    _take_over(world, ids, admin, grant_at - timedelta(minutes=9))
     grants = [
         (
             "Consent to application.",
@@ -73,6 +88,21 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                 modified=modified,
             ),
             actor=True,
+        )
+        world.evidence.directory.append(
+            entra_records.graph_directory_audit(
+                ids,
+                when,
+                activity=operation,
+                actor_upn=admin.upn,
+                actor_id=admin.object_id,
+                ip=TAKEOVER_IP,
+                user_agent=PORTAL_UA,
+                app_id=app_id,
+                app_name=APP_NAME,
+                sp_id=sp_id,
+                modified=modified,
+            )
         )
     for night in world.days()[3:]:
         when = later(night, rng, 3600, 5 * 3600)
@@ -136,6 +166,38 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                         tenant=tenant,
                     )
                 )
+
+
+def _take_over(world: World, ids: IdSource, admin: Person, success: datetime) -> None:
+    """Three wrong passwords, then the sign-in that works, all from the proxy."""
+    for index, minutes in enumerate((31, 17, 6, 0)):
+        when = success - timedelta(minutes=minutes)
+        session_id, token_id = ids.guid(), ids.token_id()
+        failed = index < 3
+        world.evidence.signins.append(
+            SignInRecord(
+                "interactive",
+                when,
+                user_signin(
+                    ids,
+                    when,
+                    kind="interactive",
+                    person=admin,
+                    app=PORTAL,
+                    ip=TAKEOVER_IP,
+                    place=PRAGUE,
+                    session_id=session_id,
+                    token_id=token_id,
+                    user_agent=PORTAL_UA,
+                    tenant_id=world.org.tenant_id,
+                    error_code=50126 if failed else 0,
+                ),
+            )
+        )
+        if not failed:
+            world.evidence.actor.note(
+                ip=TAKEOVER_IP, session_id=session_id, token_id=token_id, user_agent=PORTAL_UA
+            )
 
 
 def graph_request(
