@@ -16,9 +16,16 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+# ``9/20/2023 4:05:03 AM`` (Purview, PowerShell en-US) and the Log Analytics portal export's
+# ``4/28/2021, 3:05:26.000 PM`` (a comma after the date).
 _US_DATE = re.compile(
-    r"^(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?\s*([AaPp][Mm])?$"
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:,\s*|[ T])(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?"
+    r"\s*([AaPp][Mm])?$"
 )
+# OData v2 / WCF JSON dates (Windows PowerShell ``ConvertTo-Json``, Reporting Web Service):
+# ``/Date(1658751973240)/`` or ``/Date(1658751973240+0100)/``; the number is milliseconds
+# since the epoch in UTC whatever the offset says.
+_WCF_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 _FRACTION = re.compile(r"\.(\d{7,})")
 _NULLS = frozenset({"", "null", "none", "<null>", "n/a", "not available"})
 
@@ -40,7 +47,8 @@ def text(value: object) -> str | None:
 
 
 def parse_time(value: object) -> datetime | None:
-    """Parse ISO-8601 (any fraction length, Z or offset) or US ``M/D/YYYY h:mm:ss AM``.
+    """Parse ISO-8601 (any fraction length, Z or offset), US ``M/D/YYYY h:mm:ss AM`` (with or
+    without a comma after the date) or a WCF ``/Date(ms)/``.
 
     Returns a naive datetime in UTC, or None when the value is blank or not a time.
     """
@@ -58,6 +66,9 @@ def parse_time(value: object) -> datetime | None:
     match = _US_DATE.match(raw)
     if match:
         return _us_time(match)
+    wcf = _WCF_DATE.match(raw)
+    if wcf:
+        return _from_epoch(int(wcf.group(1)) / 1000.0)
     return None
 
 

@@ -140,7 +140,10 @@ def test_unknown_sentinel_table_is_kept_as_directory_audit() -> None:
         ([1, 2], "not a JSON object"),
         ({"hello": "world"}, "not an Entra"),
         ({"category": "SignInLogs", "properties": "text"}, "properties is not an object"),
-        ({**BASE, "appId": "a", "createdDateTime": "yesterday"}, "without a valid"),
+        (
+            {**BASE, "appId": "a", "createdDateTime": "yesterday"},
+            "createdDateTime .yesterday. is not",
+        ),
         ({"activityDisplayName": "Add user"}, "without a valid activityDateTime"),
         ({"userPrincipalName": "", "jobTitle": "x"}, "without an object id"),
     ],

@@ -31,6 +31,11 @@ EXPECTED = {
     "portal-signins.json": "entra_graph_json",
     "sentinel-graphactivity.json": "entra_sentinel_json",
     "sentinel-signinlogs.csv": "entra_sentinel_csv",
+    "sentinel-portal-noninteractive.csv": "entra_sentinel_csv",
+    "sentinel-portal-serviceprincipal.csv": "entra_sentinel_csv",
+    "sentinel-portal-auditlogs.csv": "entra_sentinel_csv",
+    "sentinel-portal-graphactivity.csv": "entra_sentinel_csv",
+    "sentinel-portal-signinlogs-projection.csv": "entra_sentinel_csv",
     "users-download-legacy.csv": "entra_users_csv",
     "users-download.csv": "entra_users_csv",
 }
@@ -53,7 +58,8 @@ UAL_HEADS = {
 
 
 def _entra_files() -> list[Path]:
-    return sorted(FIXTURES.iterdir()) + sorted((SAMPLES / "entra").glob("*.*"))
+    fixtures = [p for p in sorted(FIXTURES.iterdir()) if p.name != "README.md"]
+    return fixtures + sorted((SAMPLES / "entra").glob("*.*"))
 
 
 def _other_files() -> list[Path]:

@@ -28,7 +28,6 @@ _EVENTHUB_CATEGORY = re.compile(
 _SENTINEL_TYPE = re.compile(
     r'"Type"\s*:\s*"(?:' + "|".join(map(re.escape, SENTINEL_TABLES)) + r')"'
 )
-_SUFFIXES = ("_dynamic", "_string")
 
 
 def json_head(head: bytes) -> str | None:
@@ -70,16 +69,3 @@ def csv_header(head: bytes) -> list[str]:
     except (csv.Error, StopIteration):
         return []
     return [name.strip().lstrip("\ufeff") for name in names]
-
-
-def log_analytics_column(name: str) -> str:
-    """``TimeGenerated [UTC]`` → ``TimeGenerated``; ``Status_dynamic`` → ``Status``.
-
-    Log Analytics exports add the time zone to datetime headers, and suffix a column with
-    its type when a table holds it in two types.
-    """
-    name = name.removesuffix(" [UTC]")
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name

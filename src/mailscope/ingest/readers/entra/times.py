@@ -1,8 +1,10 @@
-"""The event time of an Entra record: the first of its time fields that parses.
+"""The event time of an Entra record: its first time field that is present.
 
 Besides what ``parse_time`` reads, this accepts the one-digit hours that some Identity
-Protection records carry (``2023-10-26T5:32:08.107Z`` in the Event Hub sample), and falls
-back to the next spelling, then to the envelope time, when a field does not parse.
+Protection records carry (``2023-10-26T5:32:08.107Z`` in the Event Hub sample). A record
+without any time field takes its envelope's ``time``. A time field that is present but is
+no time makes the record unusable: taking the next spelling instead (``TimeGenerated`` is
+when Log Analytics ingested the row, minutes later) would misdate it without a word.
 """
 
 from __future__ import annotations
@@ -11,33 +13,30 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
-from mailscope.ingest.normalise import parse_time
+from mailscope.ingest.normalise import blank, parse_time
 from mailscope.ingest.readers.entra.fields import Names
 from mailscope.ingest.readers.entra.rejects import RecordError
 
 _ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d):")
 
 
-def event_time(record: Mapping[str, object], names: Names, fallback: object) -> datetime | None:
-    """The first of ``names`` that is a time, else ``fallback`` parsed, else None."""
+def required_time(
+    record: Mapping[str, object], names: Names, envelope: Mapping[str, object], reason: str
+) -> datetime:
+    """The first of ``names`` present in the record, else the envelope's ``time``, as a time;
+    ``RecordError`` when the field present is no time (its name and value are the reason), or
+    when there is none (``reason``)."""
     for name in names:
         value = record.get(name)
-        if value is None or value == "":
+        if blank(value):
             continue
         moment = parse_time(value)
         if moment is None and isinstance(value, str):
             moment = parse_time(_ONE_DIGIT_HOUR.sub(r"\1T0\2:", value, count=1))
-        if moment is not None:
-            return moment
-    return parse_time(fallback)
-
-
-def required_time(
-    record: Mapping[str, object], names: Names, envelope: Mapping[str, object], reason: str
-) -> datetime:
-    """The record's event time (see :func:`event_time`, falling back to the envelope's
-    ``time``); a record without one is unusable, so this raises ``RecordError(reason)``."""
-    time = event_time(record, names, envelope.get("time"))
-    if time is None:
+        if moment is None:
+            raise RecordError(f"{name} {str(value)[:80]!r} is not a date and time")
+        return moment
+    moment = parse_time(envelope.get("time"))
+    if moment is None:
         raise RecordError(reason)
-    return time
+    return moment

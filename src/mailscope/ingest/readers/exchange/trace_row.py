@@ -7,13 +7,11 @@ RecipientAddress, Subject, Status, ToIP, FromIP, Size, MessageId, MessageTraceId
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import datetime
 
 import orjson
 
-from mailscope.ingest.base import Parsed, Row
+from mailscope.ingest.base import Bad, Parsed, Row
 from mailscope.ingest.normalise import (
     content_key,
     normalise_ip,
@@ -25,30 +23,20 @@ from mailscope.ingest.normalise import (
     to_int,
 )
 
-# OData v2 / WCF JSON dates: ``/Date(1658751973240)/`` or ``/Date(1658751973240+0100)/``;
-# the number is milliseconds since the epoch in UTC whatever the offset says.
-_WCF_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
-
-
-def trace_time(value: object) -> datetime | None:
-    """ISO, US or WCF ``/Date(ms)/`` time → naive UTC."""
-    raw = text(value)
-    if raw is None:
-        return None
-    match = _WCF_DATE.match(raw)
-    if match:
-        return parse_time(int(match.group(1)) / 1000.0)
-    return parse_time(raw)
-
 
 def is_trace_record(record: Mapping[str, object]) -> bool:
     """A message-trace entry carries a recipient and a trace or message id."""
     return "RecipientAddress" in record and ("MessageTraceId" in record or "MessageId" in record)
 
 
-def trace_item(line: int, record: Mapping[str, object], source_format: str) -> Parsed:
-    """The ``message_trace`` row of one entry; the raw record is kept beside it."""
-    time = trace_time(record.get("Received"))
+def trace_item(line: int, record: Mapping[str, object], source_format: str) -> Parsed | Bad:
+    """The ``message_trace`` row of one entry (the raw record kept beside it), or ``Bad``
+    when its ``Received`` time is given but is no time."""
+    raw = orjson.dumps(dict(record)).decode()
+    received = record.get("Received")
+    time = parse_time(received)  # ISO, US or WCF ``/Date(ms)/``
+    if time is None and text(received) is not None:
+        return Bad(line, f"message trace entry whose Received {received!r} is not a time", raw)
     recipient = normalise_upn(record.get("RecipientAddress"))
     status = text(record.get("Status"))
     trace_id = text(pick(record, "MessageTraceId", "MessageId"))
@@ -65,6 +53,6 @@ def trace_item(line: int, record: Mapping[str, object], source_format: str) -> P
         "to_ip": normalise_ip(record.get("ToIP")),
         "size_bytes": to_int(record.get("Size")),
         "source_format": source_format,
-        "raw": orjson.dumps(dict(record)).decode(),
+        "raw": raw,
     }
     return Parsed(line, (Row("message_trace", values),))

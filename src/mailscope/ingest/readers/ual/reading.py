@@ -11,6 +11,7 @@ import orjson
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import decode_head, first_json_char, iter_json_records
+from mailscope.ingest.normalise import parse_time, pick
 from mailscope.ingest.readers.ual.auditdata import audit_rows
 from mailscope.ingest.readers.ual.keys import RecordKeys
 
@@ -71,11 +72,15 @@ def audit_item(
     raw: str,
     key_content: object = None,
 ) -> Item:
-    """A ``Parsed`` for an AuditData-like dict, or ``Bad`` when it is no audit record at all."""
+    """A ``Parsed`` for an AuditData-like dict, or ``Bad`` when it is no audit record at all
+    or its time does not parse (a record with a NULL time would vanish from every timeline)."""
     if not isinstance(data, Mapping):
         return Bad(line, "record is not a JSON object", raw)
     if not data.get("Operation") and not data.get("CreationTime"):
         return Bad(line, "no Operation and no CreationTime: not an audit record", raw)
+    stamp = pick(data, "CreationTime", "CreationDate")
+    if stamp is not None and parse_time(stamp) is None:
+        return Bad(line, f"event time {str(stamp)[:80]!r} is not a date and time", raw)
     key = keys.key(data.get("Id"), data.get("Operation"), key_content or data)
     try:
         rows = audit_rows(data, key=key, source_format=source_format, raw=raw)

@@ -1,9 +1,12 @@
 """Microsoft Sentinel ``OfficeActivity`` rows exported as CSV or JSON.
 
 Sentinel renames AuditData fields (``TimeGenerated``, ``OfficeWorkload``, ``OfficeId``,
-``Client_IPAddress``, ``Logon_Type`` …) and stores nested values (``Folders``,
-``OperationProperties``, ``Parameters``, ``AppAccessContext``) as JSON strings. Exports are
-often projections (the msticpy demo keeps 5 columns). Column reference:
+``Client_IPAddress``, ``Logon_Type`` …; a field that clashes with a standard column gets a
+trailing ``_``: ``UserId_``, ``ClientIP_``, ``OrganizationId_``) and stores nested values
+(``Folders``, ``OperationProperties``, ``Parameters``, ``AppAccessContext``) as JSON strings.
+Exports are often projections (the msticpy demo keeps 5 columns); the portal's "Export to
+CSV" writes ``TimeGenerated [UTC]`` headers and ``4/28/2021, 3:05:26.000 PM`` times
+(``log_analytics``). Column reference:
 learn.microsoft.com/azure/azure-monitor/reference/tables/officeactivity.
 """
 
@@ -13,6 +16,8 @@ from collections.abc import Iterator, Mapping
 
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.normalise import blank
+from mailscope.ingest.readers.log_analytics import column_names, table_row
 from mailscope.ingest.readers.ual.auditdata import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.reading import (
@@ -40,9 +45,19 @@ OFFICE_COLUMNS = (
 def sentinel_item(line: int, row: Mapping[str, object], keys: RecordKeys, name: str) -> Item:
     """One OfficeActivity row → item, its columns renamed back to AuditData names."""
     renames: dict[str, str] = field_maps()["sentinel_renames"]
-    data = renamed(row, renames)
+    data = _unclashed(renamed(row, renames))
     raw = raw_json(dict(row))
     return audit_item(line, data, keys=keys, source_format=name, raw=raw, key_content=dict(row))
+
+
+def _unclashed(data: dict[str, object]) -> dict[str, object]:
+    """``ClientIP_`` → ``ClientIP`` (and every ``Name_``) where the plain name is blank:
+    Sentinel suffixes ``_`` to an AuditData field whose name clashed with a table column."""
+    for name in [key for key in data if key.endswith("_") and not key.startswith("_")]:
+        plain = name[:-1]
+        if blank(data.get(plain)):
+            data[plain] = data[name]
+    return data
 
 
 class SentinelJsonReader:
@@ -73,7 +88,7 @@ class SentinelCsvReader:
     name = "ual-sentinel-officeactivity-csv"
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        columns = csv_header(head)
+        columns = column_names(csv_header(head))
         return (
             {"TimeGenerated", "Operation"} <= columns
             and "AuditData" not in columns
@@ -87,7 +102,7 @@ class SentinelCsvReader:
                 if isinstance(row, Bad):
                     yield row
                 else:
-                    yield sentinel_item(line, row, keys, self.name)
+                    yield sentinel_item(line, table_row(row), keys, self.name)
 
 
 SENTINEL_JSON = SentinelJsonReader()
