@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from mailscope.ingest.base import Reader
-from mailscope.ingest.readers import entra, exchange, google, mailbox, ual
+from mailscope.ingest.readers import entra, exchange, google, mailbox, ual, unanalysed
 
 
 def all_readers() -> tuple[Reader, ...]:
-    """Every built-in reader, most specific first. Format ids must be unique."""
-    readers = mailbox.READERS + ual.READERS + entra.READERS + exchange.READERS + google.READERS
+    """Every built-in reader, most specific first. Format ids must be unique. The readers of
+    known unanalysed exports come last, so that they never take a file another reader reads."""
+    readers = (
+        mailbox.READERS
+        + ual.READERS
+        + entra.READERS
+        + exchange.READERS
+        + google.READERS
+        + unanalysed.READERS
+    )
     names = [reader.name for reader in readers]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:

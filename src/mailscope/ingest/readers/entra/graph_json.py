@@ -11,6 +11,10 @@ Sniff (camelCase keys): ``createdDateTime`` + ``appId``, ``uniqueTokenIdentifier
 ``signInEventTypes``, ``activityDisplayName``, ``requestUri`` + ``requestMethod``,
 ``riskEventType``, or ``userPrincipalName`` with a user-profile key (``jobTitle``,
 ``officeLocation``, ``accountEnabled``, ``businessPhones``) or an ``…#users`` context.
+Graph ``application`` and ``servicePrincipal`` objects (Untitled Goose Tool's
+``applications.json``, ``servicePrincipals.json``) carry ``createdDateTime`` and ``appId``
+too: a head with their keys (``signInAudience``, ``servicePrincipalType`` …) and no sign-in
+key is not claimed.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ _RECORD_KEYS = (
     ("riskEventType",),
 )
 _PROFILE_KEYS = ("jobTitle", "officeLocation", "accountEnabled", "businessPhones")
+_APP_OBJECT_KEYS = ("signInAudience", "requiredResourceAccess", "servicePrincipalType")
+_SIGNIN_KEYS = ("ipAddress", "uniqueTokenIdentifier", "signInEventTypes")
 
 
 class GraphJsonReader:
@@ -40,6 +46,8 @@ class GraphJsonReader:
     def sniff(self, head: bytes, filename: str) -> bool:
         text = json_head(head)
         if text is None:
+            return False
+        if any_keys(text, _APP_OBJECT_KEYS) and not any_keys(text, _SIGNIN_KEYS):
             return False
         if any(has_keys(text, *keys) for keys in _RECORD_KEYS):
             return True

@@ -5,8 +5,15 @@ givenName,objectId|id,userType,jobTitle,department,accountEnabled,usageLocation,
 officeLocation,…``); older exports used labels (``User principal name``, ``Display name``,
 ``Object Id``, ``Job title``, ``Department``, ``Office``, ``Block sign in`` …).
 
+Collectors write the same directory through the Graph PowerShell SDK, in PascalCase:
+Microsoft-Extractor-Suite ``Get-Users`` (``Users.csv``: ``UserPrincipalName,DisplayName,Id,
+Department,JobTitle,AccountEnabled,CreatedDateTime,…``) and Hawk ``EntraIDUsers.csv``; the
+Extractor Suite's administrator-role files (``Get-AdminUsers``, ``Get-AllRoleActivity``)
+list role members as ``Role,UserName,UserId,DisplayName,Department,JobTitle,…``.
+
 Sniff: a header with a UPN column, a display-name column and an object-id, user-type or
-account-enabled column, and none of the sign-in, Sentinel or UAL CSV headers.
+account-enabled column (or a role-member header), and none of the sign-in, Sentinel or UAL
+CSV headers.
 """
 
 from __future__ import annotations
@@ -32,8 +39,12 @@ _MORE = frozenset(
         "accountEnabled",
         "Account enabled",
         "Block sign in",
+        "Id",
+        "AccountEnabled",
+        "UserType",
     }
 )
+_ROLE_MEMBERS = frozenset({"Role", "UserName", "UserId", "DisplayName"})
 _NOT_USERS = UAL_CSV_HEADERS | {"Date (UTC)", "TimeGenerated", "TimeGenerated [UTC]"}
 
 
@@ -44,11 +55,14 @@ class UsersCsvReader:
 
     def sniff(self, head: bytes, filename: str) -> bool:
         names = set(csv_header(head))
+        if not _NOT_USERS.isdisjoint(names):
+            return False
+        if names >= _ROLE_MEMBERS:
+            return True
         return (
             not _UPN.isdisjoint(names)
             and not _NAME.isdisjoint(names)
             and not _MORE.isdisjoint(names)
-            and _NOT_USERS.isdisjoint(names)
         )
 
     def read(self, source: Source) -> Iterator[Item]:

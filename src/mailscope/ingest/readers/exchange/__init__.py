@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from mailscope.ingest.base import Reader
-from mailscope.ingest.readers.exchange.inbox_rules import InboxRulesCsvReader, InboxRulesJsonReader
+from mailscope.ingest.readers.exchange.inbox_rules import (
+    GooseInboxRulesReader,
+    InboxRulesCsvReader,
+    InboxRulesJsonReader,
+)
 from mailscope.ingest.readers.exchange.trace_csv import MessageTraceCsvReader
 from mailscope.ingest.readers.exchange.trace_rws import MessageTraceJsonReader
 from mailscope.ingest.readers.exchange.transport_rules import (
@@ -16,6 +20,7 @@ READERS: tuple[Reader, ...] = (
     MessageTraceJsonReader(),
     MessageTraceCsvReader(),
     TransportRulesJsonReader(),
+    GooseInboxRulesReader(),
     InboxRulesJsonReader(),
     TransportRulesCsvReader(),
     InboxRulesCsvReader(),

@@ -3,19 +3,23 @@
 Each record has lowerCamel summary properties (``id, createdDateTime, auditLogRecordType,
 operation, userPrincipalName, clientIp, service …``) and the original record in
 ``auditData``. Pages are ``{"value": […], "@odata.nextLink": …}``; exports may also be
-arrays or JSON lines. Schema: learn.microsoft.com/graph/api/resources/security-auditlogrecord.
+arrays or JSON lines. Microsoft-Extractor-Suite ``Get-UALGraph -Output CSV`` writes the
+summary properties as columns and ``auditData`` as JSON text in a cell. Schema:
+learn.microsoft.com/graph/api/resources/security-auditlogrecord.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from mailscope.ingest.base import Bad, Item, Source
+from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.readers.ual.auditdata import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.properties import as_object
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
+    csv_header,
     has_key,
     json_head,
     json_records,
@@ -38,21 +42,44 @@ class GraphAuditRecordsReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        renames: dict[str, str] = field_maps()["graph_renames"]
         for line, record in json_records(source):
             if isinstance(record, Bad):
                 yield record
-                continue
-            raw = raw_json(record)
-            if not isinstance(record, dict):
-                yield Bad(line, "record is not a JSON object", raw)
-                continue
-            summary = renamed({k: v for k, v in record.items() if k != "auditData"}, renames)
-            nested = as_object(record.get("auditData")) or {}
-            data = {**summary, **{k: v for k, v in nested.items() if v not in (None, "")}}
-            yield audit_item(
-                line, data, keys=keys, source_format=self.name, raw=raw, key_content=record
-            )
+            elif not isinstance(record, dict):
+                yield Bad(line, "record is not a JSON object", raw_json(record))
+            else:
+                yield graph_record_item(line, record, keys, self.name)
+
+
+class GraphAuditCsvReader:
+    """auditLogRecord summary columns with ``auditData`` as JSON text (Extractor Suite CSV)."""
+
+    name = "ual-graph-auditlog-csv"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        columns = csv_header(head)
+        return {"auditData", "auditLogRecordType", "operation"} <= columns
+
+    def read(self, source: Source) -> Iterator[Item]:
+        keys = RecordKeys()
+        with source.open() as stream:
+            for line, row in iter_csv_rows(stream):
+                yield row if isinstance(row, Bad) else graph_record_item(line, row, keys, self.name)
+
+
+def graph_record_item(
+    line: int, record: Mapping[str, object], keys: RecordKeys, source_format: str
+) -> Item:
+    """One auditLogRecord → item: the nested ``auditData`` over the renamed summary."""
+    renames: dict[str, str] = field_maps()["graph_renames"]
+    summary = renamed({k: v for k, v in record.items() if k != "auditData"}, renames)
+    nested = as_object(record.get("auditData")) or {}
+    data = {**summary, **{k: v for k, v in nested.items() if v not in (None, "")}}
+    raw = raw_json(dict(record))
+    return audit_item(
+        line, data, keys=keys, source_format=source_format, raw=raw, key_content=dict(record)
+    )
 
 
 GRAPH_AUDIT_RECORDS = GraphAuditRecordsReader()
+GRAPH_AUDIT_CSV = GraphAuditCsvReader()

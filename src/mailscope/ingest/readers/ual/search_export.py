@@ -6,6 +6,9 @@ AuditData`` (sometimes with ``RecordType,ResultIndex,ResultCount,Identity,IsVali
 ObjectState``). Both hold the full record as JSON in the ``AuditData`` cell; the other
 columns only fill fields the cell lacks. The same rows piped to ``ConvertTo-Json`` give the
 JSON form, read by the Management API reader through :func:`search_row_item`.
+Microsoft-Extractor-Suite's triage (``Start-MESTriage``, ``UAL-Operations-Combined.csv``) keeps
+the cmdlet columns and puts the record in ``AuditData_Raw`` instead (``ConvertTo-Json
+-Compress -Depth 5``), beside ``AuditData_UserId``, ``AuditData_ClientIP`` ….
 """
 
 from __future__ import annotations
@@ -96,5 +99,26 @@ class SearchExportCsvReader:
         )
 
 
+class TriageCsvReader:
+    """Extractor Suite triage CSV: cmdlet columns, the record in ``AuditData_Raw``."""
+
+    name = "ual-extractor-suite-triage-csv"
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        columns = csv_header(head)
+        return {"AuditData_Raw", "Operations"} <= columns and "AuditData" not in columns
+
+    def read(self, source: Source) -> Iterator[Item]:
+        keys = RecordKeys()
+        with source.open() as stream:
+            for line, row in iter_csv_rows(stream):
+                if isinstance(row, Bad):
+                    yield row
+                    continue
+                record = {**row, "AuditData": row.get("AuditData_Raw", "")}
+                yield search_row_item(line, record, keys, self.name)
+
+
 PURVIEW_CSV = SearchExportCsvReader("ual-purview-csv", "Operation")
 SEARCH_UNIFIED_AUDIT_LOG_CSV = SearchExportCsvReader("ual-search-unifiedauditlog-csv", "Operations")
+EXTRACTOR_TRIAGE_CSV = TriageCsvReader()
