@@ -53,3 +53,16 @@ class UsageError(MailscopeError):
     """The command line asks for something that cannot be done."""
 
     exit_code = 2
+
+
+class CaseBusyError(MailscopeError):
+    """Another mailscope process is writing the case (one writer at a time)."""
+
+    exit_code = 7
+
+
+class EvidenceChangedError(MailscopeError):
+    """An evidence file differs from what the case manifest recorded (size, time or
+    SHA-256), or is missing: the case must not mix it in silently."""
+
+    exit_code = 8

@@ -4,11 +4,17 @@ The library entry point is :func:`ingest`; the CLI adds a progress display throu
 ``on_progress`` callback. One bad record never stops a file; one unreadable file never
 stops the run (it is recorded with its reason). Records a reader recognises as data
 mailscope does not analyse are counted per file and reason (``skipped``), never stored.
+
+Each file's rows, evidence and quarantine entries become visible together or not at all
+(:mod:`mailscope.store.staging`); the run is journalled (:mod:`mailscope.store.journal`)
+under the case's writer lock, so a killed ingest is named by the next command and
+re-running it gives the case one uninterrupted run would have.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +31,8 @@ from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
 from mailscope.ingest.registry import all_readers, sniff
 from mailscope.store.case import open_case
+from mailscope.store.journal import Interruption, JournalledRun, journalled_run
+from mailscope.store.staging import Staging
 from mailscope.store.writer import BatchWriter, insert_rows
 
 UNRECOGNISED = "unrecognised"
@@ -34,6 +42,8 @@ PROGRESS_EVERY = 5_000
 # maps JSON lines about 3x and Purview CSV about 1.6x faster, but costs about a second of
 # query planning per file, which small files would not win back.
 BULK_MIN_BYTES = 16 * 1024 * 1024
+NOTE_BYTES = 1 << 20  # files this large are named in the writer lock when they start
+NOTE_SECONDS = 0.25  # smaller files: at most this often
 
 
 @dataclass
@@ -94,6 +104,8 @@ class IngestRun:
     """The results of one ``ingest`` call, in file order."""
 
     files: list[FileResult] = field(default_factory=list)
+    # Runs found interrupted when this one started (their partial files were discarded).
+    interrupted: list[Interruption] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -126,38 +138,59 @@ def ingest(
     """
     readers = readers if readers is not None else all_readers()
     started = datetime.now(UTC).replace(tzinfo=None)
-    connection = open_case(case_dir, create=True)
-    run = IngestRun()
-    try:
-        session = _Session(connection, bulk=bulk)
-        for found in discover(paths):
-            run.files.append(session.ingest_one(found, readers, on_progress))
-        session.finish()
-        _record_run(connection, started, run)
-        write_manifest(connection, case_dir)
-    finally:
-        connection.close()
+    with journalled_run(case_dir, "ingest", [str(p) for p in paths], create=True) as journal:
+        run = IngestRun(interrupted=journal.interrupted)
+        connection = open_case(case_dir)
+        try:
+            rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
+        finally:
+            connection.close()
+        staging = Staging(case_dir)
+        try:
+            session = _Session(staging, journal, {(str(s), str(p)) for s, p in rows}, bulk=bulk)
+            for found in discover(paths):
+                run.files.append(session.ingest_one(found, readers, on_progress))
+            session.finish()
+        finally:
+            staging.close()
+        connection = open_case(case_dir)
+        try:
+            _record_run(connection, started, run)
+            write_manifest(connection, case_dir)
+        finally:
+            connection.close()
     return run
 
 
 class _Session:
-    """One ingest run: a shared batch writer, and file results settled at each flush.
+    """One ingest run: a shared batch writer into the staging store, and file results
+    settled (published to the case store, whole files only) at each settle.
 
     Per-file work is kept tiny (no per-file inserts or transactions), so a mailbox export
-    of 50,000 one-message files costs a handful of batched inserts.
+    of 50,000 one-message files costs a handful of batched inserts and publishes.
     """
 
     SETTLE_FILES = 2_000
     SETTLE_RECORDS = 1_000
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, *, bulk: bool | None = None):
-        self.connection = connection
+    def __init__(
+        self,
+        staging: Staging,
+        journal: JournalledRun,
+        known: set[tuple[str, str]],
+        *,
+        bulk: bool | None = None,
+    ):
+        self.staging = staging
+        self.journal = journal
+        self.connection = connection = staging.connection
         self.bulk = bulk
-        # Commit after every batch: DuckDB keeps uncommitted rows in memory, so a single
-        # transaction over a 1 M-record file grew the process to gigabytes.
+        # Commit the staging store after every batch: DuckDB keeps uncommitted rows in
+        # memory, so a single transaction over a 1 M-record file grew to gigabytes.
         self.writer = BatchWriter(connection, on_flush=self._commit)
-        rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
-        self.known = {(str(sha), str(path)) for sha, path in rows}
+        self.known = known
+        self.primary_tables: set[str] = set()
+        self.noted = 0.0
         self.unsettled: list[tuple[FileResult, int]] = []  # (result, primary rows sent)
         self.unsettled_shas: set[str] = set()
         self.quarantined: list[tuple[object, ...]] = []
@@ -174,6 +207,7 @@ class _Session:
         if (found.sha256, found.display) in self.known:
             return FileResult(found.display, found.sha256, found.size, "", status="already in case")
         self.known.add((found.sha256, found.display))
+        self._note(found)
         reader = sniff(found.head, found.name, readers)
         if reader is None:
             result = FileResult(
@@ -269,6 +303,7 @@ class _Session:
         result.quarantined = counts.records - counts.primary - result.skipped
         result.seconds = round(time.perf_counter() - clock, 3)
         self.writer.inserted[source.sha256] += counts.inserted
+        self.primary_tables.add("audit_events")
         self.unsettled.append((result, counts.primary))
         self.settle()
         if on_progress:
@@ -287,20 +322,37 @@ class _Session:
     def _quarantine(self, result: FileResult, line: int, reason: str, raw: str) -> None:
         self.quarantined.append((result.sha256, result.path, line, result.format, reason, raw))
 
-    def settle(self) -> None:
-        """Flush rows, then record the finished files' counts, evidence rows and quarantine."""
-        self.writer.flush()
-        evidence = []
+    def _counted(self, dropped: Counter[str]) -> list[tuple[object, ...]]:
+        """The unsettled files' evidence rows, their records already stored (from another
+        evidence item) counted as duplicates."""
+        rows = []
         for result, primary in self.unsettled:
-            result.parsed = self.writer.inserted.pop(result.sha256, 0)
+            result.parsed = self.writer.inserted.pop(result.sha256, 0) - dropped[result.sha256]
             result.duplicates = primary - result.parsed
-            evidence.append(_evidence_row(result))
-        insert_rows(self.connection, "evidence", evidence)
+            rows.append(_evidence_row(result))
+        return rows
+
+    def _note(self, found: Source) -> None:
+        """Name the file in the writer lock, so an interruption can say what was lost."""
+        clock = time.monotonic()
+        if found.size >= NOTE_BYTES or clock - self.noted >= NOTE_SECONDS:
+            self.journal.lock.note(found.display, len(self.unsettled) + 1)
+            self.noted = clock
+
+    def settle(self) -> None:
+        """Flush rows, then publish the finished files (rows, evidence entries and
+        quarantine) to the case store in one transaction."""
+        self.writer.flush()
+        if not self.unsettled and not self.quarantined:
+            return
         insert_rows(self.connection, "quarantine", self.quarantined)
+        self.connection.execute("COMMIT")
+        self.staging.publish(
+            self.primary_tables | self.writer.primary_tables, self.journal.run, self._counted
+        )
         self.unsettled.clear()
         self.unsettled_shas.clear()
         self.quarantined.clear()
-        self.connection.execute("COMMIT")
         self.connection.execute("BEGIN TRANSACTION")
 
     def _commit(self) -> None:

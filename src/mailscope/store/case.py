@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import time
 from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import orjson
 
-from mailscope.errors import CaseError
+from mailscope.errors import CaseBusyError, CaseError
 
 SCHEMA_VERSION = "1"
 DEFAULT_MEMORY_LIMIT = "1GB"
 STORE_NAME = "case.duckdb"
+# Ingest holds the store only while it makes a file visible (seconds): wait that long.
+BUSY_WAIT_SECONDS = float(os.environ.get("MAILSCOPE_BUSY_WAIT", "30"))
 
 
 def store_path(case_dir: Path) -> Path:
@@ -34,17 +38,66 @@ def open_case(
                 hint="run 'mailscope ingest --case DIR EVIDENCE…' first",
             )
         case_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        connection = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as error:
-        raise CaseError(f"cannot open the case store: {error}", location=str(path)) from error
-    _bound_memory(connection)
+    connection = _connect(case_dir, path, read_only=read_only)
+    bound_memory(connection)
     if not read_only:
         _migrate(connection, path)
     return connection
 
 
-def _bound_memory(connection: duckdb.DuckDBPyConnection) -> None:
+def _connect(case_dir: Path, path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """DuckDB's connection, waiting out another process's brief hold on the file; a busy,
+    read-only or full case becomes one sentence saying what to do."""
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as error:
+            if not is_lock_conflict(error):
+                raise store_error(error, case_dir) from error
+            if time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            raise busy_error(case_dir) from error
+
+
+def is_lock_conflict(error: duckdb.Error) -> bool:
+    return "lock" in str(error).lower() and "conflicting" in str(error).lower()
+
+
+def busy_error(case_dir: Path) -> CaseBusyError:
+    from mailscope.store.lock import current_writer  # lock imports errors only
+
+    holder = current_writer(case_dir)
+    if holder is not None:
+        return CaseBusyError(holder.busy_message(case_dir))
+    return CaseBusyError(
+        f"case {case_dir} is open in another process; wait for it or use another case"
+    )
+
+
+def store_error(error: BaseException, case_dir: Path) -> CaseError:
+    """A database or file error while writing the case, as one sentence with what to do."""
+    text = str(error)
+    number = error.errno if isinstance(error, OSError) else None
+    if number in (errno.ENOSPC, errno.EFBIG) or any(
+        word in text for word in ("No space left", "File too large", "disk is full")
+    ):
+        return CaseError(
+            f"the disk holding case {case_dir} is full; nothing of this command was kept",
+            hint="free space or use a case folder on another disk, then re-run the command",
+        )
+    if number in (errno.EACCES, errno.EROFS, errno.EPERM) or any(
+        word in text for word in ("Permission denied", "Read-only file system")
+    ):
+        return CaseError(
+            f"case {case_dir} cannot be written (permission denied or read-only)",
+            hint="make it writable, or copy the case to a writable folder",
+        )
+    return CaseError(f"cannot open the case store: {text}", location=str(case_dir))
+
+
+def bound_memory(connection: duckdb.DuckDBPyConnection) -> None:
     """Keep DuckDB's buffer pool small (it defaults to 80 % of RAM): memory stays bounded
     however large the evidence, and DuckDB spills to disk beyond it.
     ``MAILSCOPE_MEMORY_LIMIT`` (e.g. ``4GB``) overrides the default on bigger machines."""

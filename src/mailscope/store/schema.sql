@@ -167,3 +167,19 @@ CREATE TABLE IF NOT EXISTS scope_blind_spots (
     kind VARCHAR,                -- 'throttled_window' | 'audit_gap' | 'no_token_ids' | 'source_absent' | 'no_content' | 'coverage'
     subject VARCHAR, start_time TIMESTAMP, end_time TIMESTAMP, detail VARCHAR
 );
+-- Every run of a command that writes the case (ingest, detect, scope), started or not
+-- finished: a run left 'running' by a dead process is found and named by the next command.
+CREATE TABLE IF NOT EXISTS run_journal (
+    run INTEGER, command VARCHAR, pid INTEGER, started_at TIMESTAMP, finished_at TIMESTAMP,
+    paths VARCHAR,               -- JSON array of the evidence paths named (ingest)
+    state VARCHAR,               -- 'running' | 'finished' | 'failed' | 'interrupted' | 'recovered'
+    files_done BIGINT,           -- evidence files made visible so far (ingest)
+    current_file VARCHAR,        -- the file being read when the run was interrupted
+    pending_files BIGINT,        -- files read since the last commit when it was interrupted
+    interrupted_at TIMESTAMP, note VARCHAR
+);
+-- Where each evidence item (one SHA-256) was found: the same bytes at two paths are one
+-- item with two locations. size and mtime let every stage check cheaply that it is unchanged.
+CREATE TABLE IF NOT EXISTS evidence_locations (
+    sha256 VARCHAR, path VARCHAR, bytes BIGINT, mtime_ns BIGINT
+);

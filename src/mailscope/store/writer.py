@@ -76,6 +76,11 @@ class BatchWriter:
             self._buffers[table] = _Buffer(schema, {name: [] for name, _ in columns})
 
     @property
+    def primary_tables(self) -> set[str]:
+        """Tables that have received primary rows (their duplicates are counted per file)."""
+        return {table for table, buffer in self._buffers.items() if buffer.primary}
+
+    @property
     def pending(self) -> int:
         """Rows buffered and not yet inserted."""
         return self._pending
