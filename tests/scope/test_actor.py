@@ -422,7 +422,9 @@ def test_ordinary_admin_work_from_a_new_home_address_does_not_seed(tmp_path: Pat
     assert not _cluster(connection).combos
 
 
-def _arm_app(connection: duckdb.DuckDBPyConnection, app: str, *, permission: bool) -> None:
+def _arm_app(
+    connection: duckdb.DuckDBPyConnection, app: str, *, permission: bool, ip: str | None = None
+) -> None:
     """Golden SAML lab shape: a new secret on the app, then a delegated Mail grant."""
     insert(
         connection,
@@ -430,6 +432,7 @@ def _arm_app(connection: duckdb.DuckDBPyConnection, app: str, *, permission: boo
         time=T0 + hours(10),
         activity="Update application – Certificates and secrets management ",
         initiated_by_upn="admin@x",
+        initiated_by_ip=ip,
         target_names="SimuLandApp",
         modified_properties=f'[{{"name": "AppId", "new": "{app}"}}]',
     )
@@ -440,6 +443,7 @@ def _arm_app(connection: duckdb.DuckDBPyConnection, app: str, *, permission: boo
             time=T0 + hours(9.9),
             activity="Add delegated permission grant",
             initiated_by_upn="admin@x",
+            initiated_by_ip=ip,
             modified_properties='[{"name": "DelegatedPermissionGrant.Scope", '
             '"new": "User.Read Mail.ReadWrite"}]',
         )
@@ -519,3 +523,31 @@ def test_app_names_resolve_only_when_one_app_bears_the_name(tmp_path: Path) -> N
     insert(connection, "audit_events", time=T0, client_app_id="ffff", raw=lookalike)
     names = named_apps(connection)
     assert names == {"sync tool": {"aaaa"}, "simulandapp": {"dddd"}}
+
+
+def test_an_app_onboarded_from_the_office_is_not_a_takeover(tmp_path: Path) -> None:
+    """The same three records as the Golden SAML chain, made by an administrator from the
+    organisation's office network: a vendor app being set up, not taken over."""
+    connection = new_case(tmp_path)
+    for n in range(1, 7):  # colleagues signing in from the office NAT pool
+        signin(
+            connection,
+            upn=f"staff{n}@x",
+            ip=f"192.0.2.{n}",
+            session=f"office-{n}",
+            token=f"office-tok-{n}",
+            at=T0 + hours(n),
+        )
+    app = "7c1e4f9a-3d2b-4c8e-9f0a-1b2c3d4e5f60"
+    _arm_app(connection, app, permission=True, ip="192.0.2.77")
+    read(
+        connection,
+        mailbox="w@x",
+        at=T0 + hours(10.1),
+        ip="20.51.6.11",
+        session=None,
+        token=None,
+        app=app,
+        message_id="<journal@x>",
+    )
+    assert not _cluster(connection).combos

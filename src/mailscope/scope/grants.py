@@ -18,6 +18,8 @@ from datetime import datetime
 import duckdb
 
 from mailscope.detect.apps import APP_NAMES_SQL
+from mailscope.detect.context import build_service_addresses
+from mailscope.detect.rules.familiar import familiar_sql
 
 GRANT_ACTIVITIES = (
     "consent to application%",
@@ -54,6 +56,7 @@ class AppGrant:
     initiator: str | None
     ip: str | None
     apps: tuple[str, ...]
+    familiar: bool = False  # made from a network the initiator or the organisation uses
 
     def is_kind(self, patterns: tuple[str, ...]) -> bool:
         """Whether the activity matches one of the SQL ``LIKE`` patterns (``%`` wildcard)."""
@@ -66,27 +69,36 @@ class AppGrant:
 def app_grants(connection: duckdb.DuckDBPyConnection) -> list[AppGrant]:
     """Every app change in ``directory_audits`` and the audit log's copies of them
     (AzureActiveDirectory records), oldest first."""
-    like = " OR ".join("lower(activity) LIKE ?" for _ in GRANT_ACTIVITIES)
+    like = " OR ".join("lower(g.activity) LIKE ?" for _ in GRANT_ACTIVITIES)
+    build_service_addresses(connection)  # the office-network test leaves these out
     rows = connection.execute(
-        "SELECT * FROM ("
+        "SELECT g.*, nullif(g.ip, '') IS NOT NULL AND "
+        f"{familiar_sql('g.initiator', 'g.ip', 'g.time')} FROM ("
         "SELECT record_key, time, activity, lower(initiated_by_upn) AS initiator, "
         "initiated_by_ip AS ip, lower(concat_ws(' ', target_ids, target_names, "
         "modified_properties, raw)) AS text, target_names FROM directory_audits "
         "UNION ALL SELECT record_key, time, operation, lower(user_id), client_ip, "
         "lower(concat_ws(' ', object_id, parameters, raw)), NULL FROM audit_events "
-        "WHERE workload = 'AzureActiveDirectory') "
-        f"WHERE time IS NOT NULL AND ({like}) ORDER BY time, record_key",
+        "WHERE workload = 'AzureActiveDirectory') g "
+        f"WHERE g.time IS NOT NULL AND ({like}) "
+        "ORDER BY g.time, g.record_key",
         list(GRANT_ACTIVITIES),
     ).fetchall()
     names = named_apps(connection)
     grants = []
-    for key, when, activity, initiator, ip, text, targets in rows:
+    for key, when, activity, initiator, ip, text, targets, familiar in rows:
         apps = set(_GUID.findall(text or ""))
         for name in str(targets or "").split("; "):
             apps.update(names.get(name.strip().lower(), ()))
         grants.append(
             AppGrant(
-                str(key), when, str(activity).strip(), initiator, ip or None, tuple(sorted(apps))
+                str(key),
+                when,
+                str(activity).strip(),
+                initiator,
+                ip or None,
+                tuple(sorted(apps)),
+                bool(familiar),
             )
         )
     return grants

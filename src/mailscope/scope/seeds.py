@@ -89,6 +89,16 @@ def find_seeds(connection: duckdb.DuckDBPyConnection, graph: Graph) -> list[Seed
     ]
 
 
+def _routine(credential: AppGrant, permissions: list[AppGrant]) -> bool:
+    """Administration as usual: every change of the pair whose address is known came from a
+    network its maker or the organisation routinely signs in from, and one address is
+    known (an app onboarded from the office). A change with no address to judge by, or
+    from an unfamiliar one, is not routine."""
+    changes = [credential, *permissions]
+    known = [g for g in changes if g.ip]
+    return bool(known) and all(g.familiar for g in known)
+
+
 def app_takeover_seeds(grants: list[AppGrant], graph: Graph) -> list[Seed]:
     """An app given a new credential, and mail permissions by the same account, that reads
     mail within :data:`TAKEOVER_USE` — a stolen or forged identity arming an app (the Golden
@@ -103,7 +113,7 @@ def app_takeover_seeds(grants: list[AppGrant], graph: Graph) -> list[Seed]:
             and g.initiator == credential.initiator
             and abs(g.time - credential.time) <= TAKEOVER_USE
         ]
-        if not permissions:
+        if not permissions or _routine(credential, permissions):
             continue
         start = max(credential.time, *(g.time for g in permissions)) - TAKEOVER_USE
         for app in credential.apps:
