@@ -7,6 +7,7 @@ from pathlib import Path
 import orjson
 import typer
 
+from mailscope.cli.case_state import check_case
 from mailscope.cli.console import console, safe_text, show
 from mailscope.cli.ingest_cmd import print_skipped, summary_table
 from mailscope.ingest.manifest import manifest
@@ -31,6 +32,7 @@ def info_command(
 ) -> None:
     """Print the ingest summary of a case: files, formats, counts, skipped and quarantine
     reasons."""
+    found = check_case(case)
     connection = open_case(case, read_only=True)
     try:
         document = manifest(connection)
@@ -46,6 +48,9 @@ def info_command(
         connection.close()
     if as_json:
         document["tables"] = tables
+        document["interrupted_runs"] = [
+            {"run": i.run, "command": i.command, "message": i.message} for i in found
+        ]
         document["quarantine_sample"] = [
             {"path": path, "line": line, "reason": reason} for path, line, reason in reasons
         ]

@@ -9,12 +9,14 @@ import orjson
 import typer
 from rich.table import Table
 
+from mailscope.cli.case_state import warn_interrupted
 from mailscope.cli.console import console, safe_text, show
 from mailscope.detect.engine import DetectRun, detect_case
 from mailscope.detect.registry import Registry, builtin_registry
 from mailscope.detect.user_rules import load_user_rules
 from mailscope.errors import UsageError
 from mailscope.model.finding import SEVERITY_ORDER
+from mailscope.store.journal import journalled_run
 
 rules_app = typer.Typer(help="Inspect the detections mailscope runs.", no_args_is_help=True)
 
@@ -46,9 +48,11 @@ def detect_command(
 ) -> None:
     """Run every enabled detection over the case and write its findings."""
     until = _parse_date(baseline_until) if baseline_until else None
-    run = detect_case(
-        case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel, baseline_until=until
-    )
+    with journalled_run(case, "detect") as journal:
+        warn_interrupted(journal.interrupted)
+        run = detect_case(
+            case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel, baseline_until=until
+        )
     show(_runs_table(run))
     show(_findings_table(run))
     counts = {s: 0 for s in SEVERITY_ORDER}

@@ -38,6 +38,12 @@ def ingest_command(
 ) -> None:
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
     run = run_ingest(case, evidence, quiet=quiet)
+    for interruption in run.interrupted:
+        err_console.print(
+            f"[yellow]found an interrupted run:[/] {safe_text(interruption.message)}; "
+            "its partly read file was discarded and is read again when named",
+            soft_wrap=True,
+        )
     show(summary_table(run.files, title=f"Ingested into {safe_text(case)}"))
     print_skipped(run.files)
     if run.quarantined:

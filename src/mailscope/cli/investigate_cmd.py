@@ -17,6 +17,7 @@ from mailscope.errors import EmptyEvidenceError
 from mailscope.scope.run import scope_case
 from mailscope.store.case import open_case
 from mailscope.store.empty_evidence import EmptyEvidence, empty_evidence
+from mailscope.store.journal import journalled_run
 
 T = TypeVar("T")
 STAGES = 4
@@ -46,16 +47,20 @@ def investigate_command(
     any file or the case holds no mailbox-access evidence, unless --allow-empty is given.
     """
     run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
+    for interruption in run.interrupted:
+        err_console.print(f"      earlier run: {safe_text(interruption.message)}", soft_wrap=True)
     err_console.print(
         f"      {run.records:,} record(s), {run.quarantined:,} quarantined, {run.skipped:,} skipped"
     )
-    detected = _stage(
-        2,
-        "detect",
-        lambda: detect_case(case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel),
-    )
+    with journalled_run(case, "detect"):
+        detected = _stage(
+            2,
+            "detect",
+            lambda: detect_case(case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel),
+        )
     err_console.print(f"      {len(detected.findings):,} finding(s)")
-    path = _stage(3, "scope", lambda: _scope(case))
+    with journalled_run(case, "scope"):
+        path = _stage(3, "scope", lambda: _scope(case))
     reports = _stage(4, "report", lambda: _report(case))
     empty = _empty(case)
     if empty is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from mailscope.cli.case_state import check_case
 from mailscope.cli.console import console, safe_text
 from mailscope.errors import UsageError
 from mailscope.report.render import FORMATS, REPORT_DIR, report_case
@@ -36,7 +37,9 @@ def report_command(
     ),
 ) -> None:
     """Write report.html, findings/scope JSON, STIX, Timesketch timeline, CSV and Markdown."""
-    written = report_case(case, parse_formats(formats))
+    chosen = parse_formats(formats)
+    check_case(case)
+    written = report_case(case, chosen)
     print_summary(case, written)
 
 

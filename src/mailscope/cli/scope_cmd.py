@@ -9,9 +9,11 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from mailscope.cli.case_state import warn_interrupted
 from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.scope.org import top_department
 from mailscope.scope.run import scope_case
+from mailscope.store.journal import journalled_run
 
 MAX_IPS_SHOWN = 12
 
@@ -25,8 +27,10 @@ def scope_command(
     case: Path = typer.Option(..., "--case", help="Case folder (ingested and detected)."),
 ) -> None:
     """Derive the scope from findings and evidence; write CASE/scope.json."""
-    with err_console.status("scoping…") as status:
-        path = scope_case(case, on_step=lambda name: status.update(f"scope: {name}…"))
+    with journalled_run(case, "scope") as journal:
+        warn_interrupted(journal.interrupted)
+        with err_console.status("scoping…") as status:
+            path = scope_case(case, on_step=lambda name: status.update(f"scope: {name}…"))
     show(summary_table(load_document(path)))
     console.print(f"wrote {safe_text(path)}")
 

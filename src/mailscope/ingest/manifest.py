@@ -74,7 +74,10 @@ def manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
 
 
 def write_manifest(connection: duckdb.DuckDBPyConnection, case_dir: Path) -> Path:
-    """Write ``manifest.json`` into the case folder and return its path."""
+    """Write ``manifest.json`` into the case folder (whole or not at all: written aside,
+    then renamed over the old one) and return its path."""
     path = case_dir / MANIFEST_NAME
-    path.write_bytes(orjson.dumps(manifest(connection), option=orjson.OPT_INDENT_2) + b"\n")
+    partial = path.with_name(MANIFEST_NAME + ".partial")
+    partial.write_bytes(orjson.dumps(manifest(connection), option=orjson.OPT_INDENT_2) + b"\n")
+    partial.replace(path)
     return path

@@ -31,6 +31,7 @@ from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
 from mailscope.ingest.registry import all_readers, sniff
 from mailscope.store.case import open_case
+from mailscope.store.faults import fault_point
 from mailscope.store.journal import Interruption, JournalledRun, journalled_run
 from mailscope.store.staging import Staging
 from mailscope.store.writer import BatchWriter, insert_rows
@@ -153,9 +154,11 @@ def ingest(
             session.finish()
         finally:
             staging.close()
+        fault_point("ingest:files-done")
         connection = open_case(case_dir)
         try:
             _record_run(connection, started, run)
+            fault_point("ingest:before-manifest")
             write_manifest(connection, case_dir)
         finally:
             connection.close()
@@ -208,6 +211,7 @@ class _Session:
             return FileResult(found.display, found.sha256, found.size, "", status="already in case")
         self.known.add((found.sha256, found.display))
         self._note(found)
+        fault_point("ingest:file-start")
         reader = sniff(found.head, found.name, readers)
         if reader is None:
             result = FileResult(
@@ -335,7 +339,8 @@ class _Session:
     def _note(self, found: Source) -> None:
         """Name the file in the writer lock, so an interruption can say what was lost."""
         clock = time.monotonic()
-        if found.size >= NOTE_BYTES or clock - self.noted >= NOTE_SECONDS:
+        first = not self.unsettled  # the first file since the last publish
+        if first or found.size >= NOTE_BYTES or clock - self.noted >= NOTE_SECONDS:
             self.journal.lock.note(found.display, len(self.unsettled) + 1)
             self.noted = clock
 
@@ -356,6 +361,7 @@ class _Session:
         self.connection.execute("BEGIN TRANSACTION")
 
     def _commit(self) -> None:
+        fault_point("ingest:batch")
         self.connection.execute("COMMIT")
         self.connection.execute("BEGIN TRANSACTION")
 

@@ -78,23 +78,31 @@ def busy_error(case_dir: Path) -> CaseBusyError:
 
 def store_error(error: BaseException, case_dir: Path) -> CaseError:
     """A database or file error while writing the case, as one sentence with what to do."""
+    return disk_error(error, case_dir) or CaseError(
+        f"cannot open the case store: {error}", location=str(case_dir)
+    )
+
+
+def disk_error(error: BaseException, case_dir: Path) -> CaseError | None:
+    """A full disk or an unwritable case folder as one sentence; None for other errors."""
     text = str(error)
     number = error.errno if isinstance(error, OSError) else None
-    if number in (errno.ENOSPC, errno.EFBIG) or any(
-        word in text for word in ("No space left", "File too large", "disk is full")
+    if number in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or any(
+        word in text for word in ("No space left", "File too large", "Disk quota")
     ):
         return CaseError(
-            f"the disk holding case {case_dir} is full; nothing of this command was kept",
+            f"the disk holding case {case_dir} is full; what this command had not finished "
+            "was not kept",
             hint="free space or use a case folder on another disk, then re-run the command",
         )
     if number in (errno.EACCES, errno.EROFS, errno.EPERM) or any(
         word in text for word in ("Permission denied", "Read-only file system")
     ):
         return CaseError(
-            f"case {case_dir} cannot be written (permission denied or read-only)",
+            f"case {case_dir} cannot be written (permission denied or read-only file system)",
             hint="make it writable, or copy the case to a writable folder",
         )
-    return CaseError(f"cannot open the case store: {text}", location=str(case_dir))
+    return None
 
 
 def bound_memory(connection: duckdb.DuckDBPyConnection) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from mailscope.store.case import open_case
+from mailscope.store.case import disk_error, open_case
+from mailscope.store.faults import fault_point
 from mailscope.store.lock import Holder, WriterLock, current_writer, last_holder, writer_lock
 
 RUNNING = "running"
@@ -89,11 +90,17 @@ def journalled_run(
             run = start_run(connection, command, os.getpid(), paths or [])
         finally:
             connection.close()
+        fault_point(f"{command}:journalled")
         try:
             yield JournalledRun(run, lock, found)
         except BaseException as error:
             _end(case_dir, run, FAILED, f"{type(error).__name__}: {error}"[:500], command)
+            stored = isinstance(error, duckdb.Error | OSError)
+            full = disk_error(error, case_dir) if stored else None
+            if full is not None:
+                raise full from error
             raise
+        fault_point(f"{command}:before-finish")
         _end(case_dir, run, FINISHED, None, command)
 
 
@@ -106,6 +113,9 @@ def _end(case_dir: Path, run: int, state: str, note: str | None, command: str) -
         end_run(connection, run, state, note)
         if state == FINISHED:
             resolve(connection, command, run)
+    except duckdb.Error:
+        if state == FINISHED:
+            raise
     finally:
         connection.close()
 

@@ -37,10 +37,14 @@ class Holder:
     pending: int = 0  # files read since the last one made visible
     updated: str = ""  # when ``current`` was written
 
+    def describe(self) -> str:
+        """`` `mailscope ingest` (pid 4242, started 2024-05-01T10:00:00Z)``"""
+        return f"`mailscope {self.command}` (pid {self.pid}, started {self.started})"
+
     def busy_message(self, case_dir: Path) -> str:
         return (
-            f"case {case_dir} is being written by `mailscope {self.command}` "
-            f"(pid {self.pid}, started {self.started}); wait for it or use another case"
+            f"case {case_dir} is being written by {self.describe()}; "
+            "wait for it or use another case"
         )
 
 

@@ -29,6 +29,7 @@ from mailscope.store.case import (
     store_error,
     store_path,
 )
+from mailscope.store.faults import fault_point
 from mailscope.store.writer import EVIDENCE_TABLES, arrow_schema
 
 # Given the primary rows per source_sha256 dropped as already stored, the evidence rows
@@ -67,13 +68,16 @@ class Staging:
             connection.execute("BEGIN TRANSACTION")
             for table in staged:
                 dropped.update(self._copy(table, count=table in primary_tables))
+                fault_point("publish:copied-table")
             rows = evidence(dropped)
             self._insert_evidence(rows)
             connection.execute(
                 f"UPDATE {ALIAS}.run_journal SET files_done = files_done + ? WHERE run = ?",
                 [len(rows), run],
             )
+            fault_point("publish:before-commit")
             connection.execute("COMMIT")
+            fault_point("publish:committed")
         except duckdb.Error as error:
             connection.execute("ROLLBACK")
             raise store_error(error, self.case_dir) from error
