@@ -218,3 +218,18 @@ def test_golden_saml_lab_defender_zip(tmp_path: Path) -> None:
     assert (result.quarantined, result.duplicates, result.skipped) == (0, 0, 7)
     assert result.skipped_reasons == DEFENDER_SKIPPED
     assert case.scalar("SELECT count(*) FROM audit_events WHERE workload LIKE '%Device%'") == 0
+
+
+def test_golden_saml_lab_windows_events_are_named_and_skipped(tmp_path: Path) -> None:
+    """The lab's Log Analytics SecurityEvent/Event rows (AD FS host) are recognised as
+    on-premises Windows events: every row skipped and counted, none stored, none
+    quarantined as an unknown file."""
+    case = ingest_into(tmp_path, sample("labs/otrf-goldensaml/WindowsEvents.Zip"))
+    [result] = case.files
+    assert (result.format, result.records, result.parsed) == (
+        "log-analytics-windows-events",
+        38,
+        0,
+    )
+    assert (result.quarantined, result.duplicates, result.skipped) == (0, 0, 38)
+    assert case.scalar("SELECT count(*) FROM audit_events") == 0
