@@ -26,6 +26,7 @@ demo: $(STAMP)
 ## Quality gates and the default test suite (what CI runs).
 test: $(STAMP) lint
 	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m slow tests/store  # kill -9 fault injection (issue 13), about 4 min
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

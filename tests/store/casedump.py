@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -79,9 +80,12 @@ def mailscope(
     return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
-def forked(args: list[str], fault: str = "", cwd: Path | None = None) -> int:
-    """Run the CLI in a forked child (no import cost), dying at fault point ``fault``;
-    returns its exit status, or minus the signal that killed it."""
+def forked(
+    args: list[str], fault: str = "", cwd: Path | None = None, kill_after: float | None = None
+) -> int:
+    """Run the CLI in a forked child (no import cost), dying at fault point ``fault`` or
+    killed with SIGKILL after ``kill_after`` seconds; returns its exit status, or minus the
+    signal that killed it."""
     pid = os.fork()
     if pid == 0:  # the child: never returns to pytest
         code = 70
@@ -103,5 +107,13 @@ def forked(args: list[str], fault: str = "", cwd: Path | None = None) -> int:
                 code = done.code if isinstance(done.code, int) else 1
         finally:
             os._exit(code)
+    if kill_after is not None:
+        deadline = time.monotonic() + kill_after
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
