@@ -45,3 +45,14 @@ def test_every_sample_runs_without_rule_errors(tmp_path: Path) -> None:
     assert run.by_status("error") == []
     skipped = {r.rule_id: r.reason for r in run.by_status("skipped")}
     assert all(reason for reason in skipped.values())
+
+
+def test_huntress_anyone_links_are_named_with_the_intruders_address(tmp_path: Path) -> None:
+    """The Rogue-Inbox CTF intruder, after 38 inbox rules from 185.73.124.135, also made
+    an "Anyone" link on the victim's OneDrive from the same address."""
+    run = _detect(tmp_path, "ual/purview-export-huntress2023.csv")
+    shared = [f for f in run.findings if f.rule_id == "MS-DATA-SHARED-OUT"]
+    assert [(f.users, f.ips, f.details["links"]) for f in shared] == [
+        (("debrab@m365b132131.onmicrosoft.com",), ("185.73.124.135",), 1)
+    ]
+    assert not [f for f in run.findings if f.rule_id == "MS-MASS-DOWNLOAD"]

@@ -33,6 +33,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "mailscope.detect.rules.auth_methods",
     "mailscope.detect.rules.federation",
     "mailscope.detect.rules.mailbox_protocols",
+    "mailscope.detect.rules.data_sharing",
 )
 
 
