@@ -62,7 +62,7 @@ def _info(case: Path) -> str:
     [
         ("ingest:file-start#2", 1),
         ("ingest:batch#2", 1),
-        ("publish:copied-table#2", 1),
+        ("publish:copied-table#3", 1),  # the second file: its first table
         ("publish:before-commit#2", 1),
         ("publish:before-commit#1", 0),
         ("ingest:file-start#1", 0),

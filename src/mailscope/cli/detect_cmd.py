@@ -9,7 +9,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from mailscope.cli.case_state import warn_interrupted
+from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, safe_text, show
 from mailscope.detect.engine import DetectRun, detect_case
 from mailscope.detect.registry import Registry, builtin_registry
@@ -48,6 +48,7 @@ def detect_command(
 ) -> None:
     """Run every enabled detection over the case and write its findings."""
     until = _parse_date(baseline_until) if baseline_until else None
+    check_evidence(case)
     with journalled_run(case, "detect") as journal:
         warn_interrupted(journal.interrupted)
         run = detect_case(

@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from mailscope.cli.console import console, err_console, safe_text, show
-from mailscope.ingest.pipeline import FileResult, IngestRun, ingest
+from mailscope.ingest.pipeline import ANOTHER_LOCATION, FileResult, IngestRun, ingest
 from mailscope.ingest.pipeline import Progress as Tick
 
 SMALL_FILE = 1 << 20  # files below this share one progress bar
@@ -35,9 +35,15 @@ def ingest_command(
     ),
     case: Path = typer.Option(..., "--case", help="Case folder (created if missing)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    accept_changed: bool = typer.Option(
+        False,
+        "--accept-changed",
+        help="Add evidence files that changed since they were ingested as new evidence "
+        "(the old entries are kept).",
+    ),
 ) -> None:
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
-    run = run_ingest(case, evidence, quiet=quiet)
+    run = run_ingest(case, evidence, quiet=quiet, accept_changed=accept_changed)
     for interruption in run.interrupted:
         err_console.print(
             f"[yellow]found an interrupted run:[/] {safe_text(interruption.message)}; "
@@ -46,6 +52,7 @@ def ingest_command(
         )
     show(summary_table(run.files, title=f"Ingested into {safe_text(case)}"))
     print_skipped(run.files)
+    print_locations([(f.path, f.note) for f in run.files if f.status == ANOTHER_LOCATION])
     if run.quarantined:
         console.print(
             f"[yellow]{run.quarantined:,} record(s) quarantined[/]: "
@@ -53,10 +60,12 @@ def ingest_command(
         )
 
 
-def run_ingest(case: Path, evidence: list[Path], *, quiet: bool = False) -> IngestRun:
+def run_ingest(
+    case: Path, evidence: list[Path], *, quiet: bool = False, accept_changed: bool = False
+) -> IngestRun:
     """Ingest with a Rich progress bar per file (bytes and records) unless ``quiet``."""
     if quiet:
-        return ingest(case, evidence)
+        return ingest(case, evidence, accept_changed=accept_changed)
     columns = (
         TextColumn("{task.description}", justify="left"),
         BarColumn(),
@@ -88,7 +97,7 @@ def run_ingest(case: Path, evidence: list[Path], *, quiet: bool = False) -> Inge
                 tasks[tick.path] = task
             progress.update(task, completed=tick.bytes_read, records=tick.records)
 
-        return ingest(case, evidence, on_progress=on_progress)
+        return ingest(case, evidence, on_progress=on_progress, accept_changed=accept_changed)
 
 
 def summary_table(files: list[FileResult], *, title: str) -> Table:
@@ -148,6 +157,20 @@ def print_skipped(files: list[FileResult], *, limit: int = 50) -> None:
         console.print(
             f"  skipped {safe_text(path)}: {safe_text(reason)}: {count:,}", soft_wrap=True
         )
+    if len(lines) > limit:
+        console.print(f"  … and {len(lines) - limit:,} more (see manifest.json)")
+
+
+def print_locations(lines: list[tuple[str, str]], *, limit: int = 50) -> None:
+    """One line per path that holds the same bytes as evidence already in the case."""
+    if not lines:
+        return
+    console.print(
+        f"{len(lines):,} file(s) with the same content as evidence at another path: "
+        "one evidence item each, recorded as another location, not read again"
+    )
+    for path, what in lines[:limit]:
+        console.print(f"  {safe_text(path)}: {safe_text(what)}", soft_wrap=True)
     if len(lines) > limit:
         console.print(f"  … and {len(lines) - limit:,} more (see manifest.json)")
 

@@ -9,13 +9,14 @@ from typing import TypeVar
 
 import typer
 
+from mailscope.cli.case_state import check_evidence
 from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.cli.ingest_cmd import run_ingest
 from mailscope.cli.scope_cmd import load_document, summary_table
 from mailscope.detect.engine import detect_case
 from mailscope.errors import EmptyEvidenceError
 from mailscope.scope.run import scope_case
-from mailscope.store.case import open_case
+from mailscope.store.case import open_case, store_path
 from mailscope.store.empty_evidence import EmptyEvidence, empty_evidence
 from mailscope.store.journal import journalled_run
 
@@ -46,6 +47,8 @@ def investigate_command(
     Exits 6 (after writing the reports, which say why) when no record could be read from
     any file or the case holds no mailbox-access evidence, unless --allow-empty is given.
     """
+    if store_path(case).exists():
+        check_evidence(case)
     run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
     for interruption in run.interrupted:
         err_console.print(f"      earlier run: {safe_text(interruption.message)}", soft_wrap=True)

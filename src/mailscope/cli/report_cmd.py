@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from mailscope.cli.case_state import check_case
+from mailscope.cli.case_state import check_case, check_evidence
 from mailscope.cli.console import console, safe_text
 from mailscope.errors import UsageError
 from mailscope.report.render import FORMATS, REPORT_DIR, report_case
@@ -39,6 +39,7 @@ def report_command(
     """Write report.html, findings/scope JSON, STIX, Timesketch timeline, CSV and Markdown."""
     chosen = parse_formats(formats)
     check_case(case)
+    check_evidence(case)
     written = report_case(case, chosen)
     print_summary(case, written)
 

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from mailscope.cli.case_state import warn_interrupted
+from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.scope.org import top_department
 from mailscope.scope.run import scope_case
@@ -27,6 +27,7 @@ def scope_command(
     case: Path = typer.Option(..., "--case", help="Case folder (ingested and detected)."),
 ) -> None:
     """Derive the scope from findings and evidence; write CASE/scope.json."""
+    check_evidence(case)
     with journalled_run(case, "scope") as journal:
         warn_interrupted(journal.interrupted)
         with err_console.status("scoping…") as status:

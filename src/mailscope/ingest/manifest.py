@@ -3,11 +3,15 @@
 Per-file entries carry no wall-clock values, so the same evidence gives the same entries;
 ingest run times are listed separately. ``skipped`` counts records recognised as data
 mailscope does not analyse, ``skipped_reasons`` says what they were, so that per file
-``records = parsed + quarantined + duplicates + skipped``.
+``records = parsed + quarantined + duplicates + skipped``. ``locations`` lists every path
+each evidence item (one SHA-256) was found at: the same bytes at two paths are one file
+entry with two locations; a location whose file changed and was accepted as new evidence
+names the new SHA-256 in ``replaced_by``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import duckdb
@@ -15,6 +19,7 @@ import orjson
 
 from mailscope import __version__
 from mailscope.store.case import column_or, decode_counts
+from mailscope.store.locations import recorded_locations
 
 MANIFEST_NAME = "manifest.json"
 FILE_FIELDS = (
@@ -59,6 +64,15 @@ def manifest(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "schema": "mailscope.manifest/1",
         "tool": {"name": "mailscope", "version": __version__},
         "files": [{key: entry[key] for key in FILE_FIELDS} for entry in files],
+        "locations": [
+            {
+                "path": loc.path,
+                "sha256": loc.sha256,
+                "bytes": loc.bytes,
+                **({"replaced_by": loc.replaced_by} if loc.replaced_by else {}),
+            }
+            for loc in recorded_locations(connection)
+        ],
         "ingest_runs": [
             {
                 "run": run,
@@ -81,3 +95,12 @@ def write_manifest(connection: duckdb.DuckDBPyConnection, case_dir: Path) -> Pat
     partial.write_bytes(orjson.dumps(manifest(connection), option=orjson.OPT_INDENT_2) + b"\n")
     partial.replace(path)
     return path
+
+
+def manifest_sha256(case_dir: Path) -> str:
+    """SHA-256 of ``manifest.json`` as written (what a reader checks the case against);
+    '' when the case has none yet."""
+    path = case_dir / MANIFEST_NAME
+    if not path.is_file():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,6 +9,10 @@ Each file's rows, evidence and quarantine entries become visible together or not
 (:mod:`mailscope.store.staging`); the run is journalled (:mod:`mailscope.store.journal`)
 under the case's writer lock, so a killed ingest is named by the next command and
 re-running it gives the case one uninterrupted run would have.
+
+Evidence already in the case is checked before anything is read (:mod:`mailscope.store.
+locations`): a recorded file that changed is refused unless the user accepts it as new
+evidence; the same bytes at another path become a second location of one evidence item.
 """
 
 from __future__ import annotations
@@ -29,11 +33,24 @@ from mailscope.ingest.base import Bad, Item, Reader, Row, Skipped, Source
 from mailscope.ingest.bulk.loader import TABLES as BULK_TABLES
 from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
+from mailscope.ingest.readers.mailbox import eml, mbox, msg, pst
 from mailscope.ingest.registry import all_readers, sniff
 from mailscope.store.case import open_case
 from mailscope.store.faults import fault_point
 from mailscope.store.journal import Interruption, JournalledRun, journalled_run
-from mailscope.store.staging import Staging
+from mailscope.store.locations import (
+    Difference,
+    Location,
+    backfill,
+    changed_error,
+    current,
+    differences,
+    locate,
+    recorded_locations,
+    under,
+)
+from mailscope.store.staging import LocationChanges, Staging
+from mailscope.store.verify import CHANGED, verify
 from mailscope.store.writer import BatchWriter, insert_rows
 
 UNRECOGNISED = "unrecognised"
@@ -45,6 +62,10 @@ PROGRESS_EVERY = 5_000
 BULK_MIN_BYTES = 16 * 1024 * 1024
 NOTE_BYTES = 1 << 20  # files this large are named in the writer lock when they start
 NOTE_SECONDS = 0.25  # smaller files: at most this often
+ANOTHER_LOCATION = "another location"
+# Formats whose rows depend on the file's path (a message's mailbox and folder): the same
+# bytes at two paths are read at both (a message filed in two folders is two messages).
+PATH_IS_DATA = frozenset({eml.NAME, mbox.NAME, msg.NAME, pst.NAME})
 
 
 @dataclass
@@ -60,7 +81,8 @@ class FileResult:
     quarantined: int = 0
     duplicates: int = 0
     seconds: float = 0.0
-    status: str = "ingested"  # 'ingested' | 'already in case' | 'unrecognised' | 'refused'
+    # 'ingested' | 'already in case' | 'another location' | 'unrecognised' | 'refused'
+    status: str = "ingested"
     note: str = ""
     skipped: int = 0
     # Why records were skipped, with how many: {"Defender DeviceEvents (endpoint telemetry)": 5}
@@ -128,14 +150,17 @@ def ingest(
     on_progress: ProgressFn | None = None,
     readers: tuple[Reader, ...] | None = None,
     bulk: bool | None = None,
+    accept_changed: bool = False,
 ) -> IngestRun:
     """Ingest every evidence file under ``paths`` into the case at ``case_dir``.
 
     A file already ingested from the same path with the same SHA-256 is skipped; the same
-    bytes at another path are read again (a message filed in two folders is two messages;
-    a copied log export yields only duplicates). ``bulk`` lets readers that offer it map
-    whole files in SQL (same rows): None for files of ``BULK_MIN_BYTES`` or more, True for
-    every file, False for none.
+    bytes at another path are recorded as a second location of that evidence, not read
+    again (except mailbox content, whose path is data: a message filed in two folders is
+    two messages). A recorded file that changed is refused (:class:`EvidenceChangedError`)
+    unless ``accept_changed``: then it is new evidence, and the old entry stays. ``bulk``
+    lets readers that offer it map whole files in SQL (same rows): None for files of
+    ``BULK_MIN_BYTES`` or more, True for every file, False for none.
     """
     readers = readers if readers is not None else all_readers()
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -143,12 +168,16 @@ def ingest(
         run = IngestRun(interrupted=journal.interrupted)
         connection = open_case(case_dir)
         try:
-            rows = connection.execute("SELECT sha256, path FROM evidence").fetchall()
+            backfill(connection)
+            recorded = recorded_locations(connection)
         finally:
             connection.close()
+        if not accept_changed:
+            refuse_changed(recorded, paths, case_dir)
         staging = Staging(case_dir)
         try:
-            session = _Session(staging, journal, {(str(s), str(p)) for s, p in rows}, bulk=bulk)
+            session = _Session(staging, journal, recorded, bulk=bulk)
+            session.accept_changed = accept_changed
             for found in discover(paths):
                 run.files.append(session.ingest_one(found, readers, on_progress))
             session.finish()
@@ -163,6 +192,19 @@ def ingest(
         finally:
             connection.close()
     return run
+
+
+def refuse_changed(recorded: list[Location], paths: list[Path], case_dir: Path) -> None:
+    """Refuse, before reading anything, when a recorded file under ``paths`` changed: a
+    file whose size or mtime moved is re-hashed, and refused only if its bytes differ."""
+    moved = [d.location for d in differences(under(recorded, paths)) if not d.missing]
+    changed = [
+        Difference(v.location, "size" if v.detail.startswith("size") else "SHA-256")
+        for v in verify(moved)
+        if v.state == CHANGED
+    ]
+    if changed:
+        raise changed_error(changed, case_dir)
 
 
 class _Session:
@@ -180,7 +222,7 @@ class _Session:
         self,
         staging: Staging,
         journal: JournalledRun,
-        known: set[tuple[str, str]],
+        recorded: list[Location],
         *,
         bulk: bool | None = None,
     ):
@@ -191,7 +233,15 @@ class _Session:
         # Commit the staging store after every batch: DuckDB keeps uncommitted rows in
         # memory, so a single transaction over a 1 M-record file grew to gigabytes.
         self.writer = BatchWriter(connection, on_flush=self._commit)
-        self.known = known
+        self.accept_changed = False
+        self.at_path = {loc.path: loc for loc in current(recorded)}
+        self.first_path: dict[str, str] = {}
+        for loc in recorded:
+            self.first_path.setdefault(loc.sha256, loc.path)
+        self.locations: list[tuple[object, ...]] = []  # rows for locations settled alone
+        self.changes = LocationChanges()
+        # The file being read: its location and the change it makes, published with it.
+        self.pending: tuple[Location | None, tuple[str, str, str] | None] = (None, None)
         self.primary_tables: set[str] = set()
         self.noted = 0.0
         self.unsettled: list[tuple[FileResult, int]] = []  # (result, primary rows sent)
@@ -207,12 +257,19 @@ class _Session:
             self._quarantine(result, 0, found.reason, "")
             result.quarantined = result.records = 1
             return result
-        if (found.sha256, found.display) in self.known:
-            return FileResult(found.display, found.sha256, found.size, "", status="already in case")
-        self.known.add((found.sha256, found.display))
+        recorded = self.at_path.get(found.display)
+        if recorded is not None and recorded.sha256 == found.sha256:
+            return self._unchanged(found, recorded)
+        replaced = self._replace(found, recorded) if recorded is not None else None
+        location = locate(found.sha256, found.display, found.size)
+        self.at_path[found.display] = location
+        reader = sniff(found.head, found.name, readers)
+        first = self.first_path.setdefault(found.sha256, found.display)
+        if first != found.display and (reader is None or reader.name not in PATH_IS_DATA):
+            return self._another_location(found, location, first, replaced)
+        self.pending = (location, replaced)
         self._note(found)
         fault_point("ingest:file-start")
-        reader = sniff(found.head, found.name, readers)
         if reader is None:
             result = FileResult(
                 found.display, found.sha256, found.size, UNRECOGNISED, status=UNRECOGNISED
@@ -220,7 +277,7 @@ class _Session:
             result.note = "unrecognised format: no reader knows this file"
             self._quarantine(result, 0, result.note, found.head[:4096].decode("utf-8", "replace"))
             result.records = result.quarantined = 1
-            self.unsettled.append((result, 0))
+            self._done(result, 0)
             return result
         if found.sha256 in self.unsettled_shas:
             self.settle()  # identical bytes at two paths: keep their counts apart
@@ -233,7 +290,7 @@ class _Session:
             if loaded is not None:
                 return loaded
         result, primary = self._read(found, reader, on_progress)
-        self.unsettled.append((result, primary))
+        self._done(result, primary)
         # Large files settle at once, so a later overlapping export gets the duplicates.
         if primary >= self.SETTLE_RECORDS or len(self.unsettled) >= self.SETTLE_FILES:
             self.settle()
@@ -308,13 +365,60 @@ class _Session:
         result.seconds = round(time.perf_counter() - clock, 3)
         self.writer.inserted[source.sha256] += counts.inserted
         self.primary_tables.add("audit_events")
-        self.unsettled.append((result, counts.primary))
+        self._done(result, counts.primary)
         self.settle()
         if on_progress:
             on_progress(
                 Progress(source.display, source.size, source.size, result.records, done=True)
             )
         return result
+
+    def _done(self, result: FileResult, primary: int) -> None:
+        """A file read: it, its location and the change it makes settle together."""
+        location, replaced = self.pending
+        self.pending = (None, None)
+        if location is not None:
+            self.locations.append(location.row())
+        if replaced is not None:
+            self.changes.replaced.append(replaced)
+        self.unsettled.append((result, primary))
+
+    def _unchanged(self, found: Source, recorded: Location) -> FileResult:
+        """A recorded file, re-hashed identical: nothing to read; a moved size or mtime
+        (a copy that kept the bytes, a touch) is recorded anew."""
+        if differences([recorded]):
+            refreshed = locate(found.sha256, found.display, found.size)
+            self.changes.refreshed.append(refreshed)
+            self.at_path[found.display] = refreshed
+        return FileResult(found.display, found.sha256, found.size, "", status="already in case")
+
+    def _replace(self, found: Source, recorded: Location) -> tuple[str, str, str]:
+        """A recorded path whose bytes changed: refused, or (accepted) new evidence that
+        replaces the old location, the old entry kept."""
+        if not self.accept_changed:
+            self.settle()  # what was read before it stays in the case
+            raise changed_error([Difference(recorded, "SHA-256")], self.staging.case_dir)
+        return (found.display, recorded.sha256, found.sha256)
+
+    def _another_location(
+        self,
+        found: Source,
+        location: Location,
+        first: str,
+        replaced: tuple[str, str, str] | None,
+    ) -> FileResult:
+        """The same bytes as evidence at ``first``: one item, one more location."""
+        self.locations.append(location.row())
+        if replaced is not None:
+            self.changes.replaced.append(replaced)
+        return FileResult(
+            found.display,
+            found.sha256,
+            found.size,
+            "",
+            status=ANOTHER_LOCATION,
+            note=f"same content (SHA-256) as {first}",
+        )
 
     def _next_rowid(self, table: str) -> int:
         row = self.connection.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {table}").fetchone()
@@ -348,16 +452,22 @@ class _Session:
         """Flush rows, then publish the finished files (rows, evidence entries and
         quarantine) to the case store in one transaction."""
         self.writer.flush()
-        if not self.unsettled and not self.quarantined:
+        if not (self.unsettled or self.quarantined or self.locations or self.changes):
             return
         insert_rows(self.connection, "quarantine", self.quarantined)
+        insert_rows(self.connection, "evidence_locations", self.locations)
         self.connection.execute("COMMIT")
         self.staging.publish(
-            self.primary_tables | self.writer.primary_tables, self.journal.run, self._counted
+            self.primary_tables | self.writer.primary_tables,
+            self.journal.run,
+            self._counted,
+            self.changes,
         )
         self.unsettled.clear()
         self.unsettled_shas.clear()
         self.quarantined.clear()
+        self.locations.clear()
+        self.changes.clear()
         self.connection.execute("BEGIN TRANSACTION")
 
     def _commit(self) -> None:

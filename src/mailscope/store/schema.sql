@@ -181,5 +181,14 @@ CREATE TABLE IF NOT EXISTS run_journal (
 -- Where each evidence item (one SHA-256) was found: the same bytes at two paths are one
 -- item with two locations. size and mtime let every stage check cheaply that it is unchanged.
 CREATE TABLE IF NOT EXISTS evidence_locations (
-    sha256 VARCHAR, path VARCHAR, bytes BIGINT, mtime_ns BIGINT
+    sha256 VARCHAR, path VARCHAR, bytes BIGINT, mtime_ns BIGINT,
+    disk_path VARCHAR,           -- absolute path of the file on disk (the .zip for a member)
+    disk_bytes BIGINT,           -- that file's size (the archive's, for a member)
+    member VARCHAR,              -- the zip member name, NULL for a plain file
+    replaced_by VARCHAR          -- SHA-256 of the changed file accepted at this path since
 );
+-- Cases written before these columns existed get them (at the end, as above).
+ALTER TABLE evidence_locations ADD COLUMN IF NOT EXISTS disk_path VARCHAR DEFAULT NULL;
+ALTER TABLE evidence_locations ADD COLUMN IF NOT EXISTS disk_bytes BIGINT DEFAULT NULL;
+ALTER TABLE evidence_locations ADD COLUMN IF NOT EXISTS member VARCHAR DEFAULT NULL;
+ALTER TABLE evidence_locations ADD COLUMN IF NOT EXISTS replaced_by VARCHAR DEFAULT NULL;

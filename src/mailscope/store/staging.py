@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -30,11 +31,30 @@ from mailscope.store.case import (
     store_path,
 )
 from mailscope.store.faults import fault_point
+from mailscope.store.locations import Location
 from mailscope.store.writer import EVIDENCE_TABLES, arrow_schema
 
 # Given the primary rows per source_sha256 dropped as already stored, the evidence rows
 # to publish with them (their counts depend on it).
 EvidenceRows = Callable[[Counter[str]], list[tuple[object, ...]]]
+
+
+@dataclass
+class LocationChanges:
+    """Changes to locations already in the case, published with the next files:
+    ``replaced`` (path, old SHA-256, new SHA-256) for changed files accepted as new
+    evidence, ``refreshed`` for files re-hashed unchanged whose size or mtime moved."""
+
+    replaced: list[tuple[str, str, str]] = field(default_factory=list)
+    refreshed: list[Location] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.replaced or self.refreshed)
+
+    def clear(self) -> None:
+        self.replaced.clear()
+        self.refreshed.clear()
+
 
 STAGING_NAME = "ingest-staging.duckdb"
 ALIAS = "case_store"
@@ -57,9 +77,15 @@ class Staging:
         apply_schema(self.connection)
         self.evidence_schema = arrow_schema(self.connection, "evidence")
 
-    def publish(self, primary_tables: set[str], run: int, evidence: EvidenceRows) -> None:
-        """Make everything staged and the files' evidence rows visible in the case store in
-        one transaction."""
+    def publish(
+        self,
+        primary_tables: set[str],
+        run: int,
+        evidence: EvidenceRows,
+        changes: LocationChanges | None = None,
+    ) -> None:
+        """Make everything staged, the files' evidence rows and ``changes`` to recorded
+        locations visible in the case store in one transaction."""
         connection = self.connection
         staged = [table for table in PUBLISHED if _count(connection, table)]
         self._attach()
@@ -71,6 +97,8 @@ class Staging:
                 fault_point("publish:copied-table")
             rows = evidence(dropped)
             self._insert_evidence(rows)
+            if changes is not None:
+                self._change_locations(changes)
             connection.execute(
                 f"UPDATE {ALIAS}.run_journal SET files_done = files_done + ? WHERE run = ?",
                 [len(rows), run],
@@ -104,6 +132,28 @@ class Staging:
             )
         finally:
             self.connection.unregister("_ms_evidence")
+
+    def _change_locations(self, changes: LocationChanges) -> None:
+        for path, old, new in changes.replaced:
+            self.connection.execute(
+                f"UPDATE {ALIAS}.evidence_locations SET replaced_by = ? "
+                "WHERE path = ? AND sha256 = ? AND replaced_by IS NULL",
+                [new, path, old],
+            )
+        for location in changes.refreshed:
+            self.connection.execute(
+                f"UPDATE {ALIAS}.evidence_locations SET mtime_ns = ?, disk_path = ?, "
+                "disk_bytes = ?, member = ? "
+                "WHERE path = ? AND sha256 = ? AND replaced_by IS NULL",
+                [
+                    location.mtime_ns,
+                    location.disk_path,
+                    location.disk_bytes,
+                    location.member,
+                    location.path,
+                    location.sha256,
+                ],
+            )
 
     def _attach(self) -> None:
         """Open the case store for one publish, waiting for readers to let go of it."""
