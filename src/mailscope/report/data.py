@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from mailscope.ingest.manifest import manifest_sha256
 from mailscope.report.activity import load_activity
 from mailscope.report.records import (
     ActorIndicator,
@@ -119,6 +120,7 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
         activity=load_activity(connection, tables),
         department_of=departments,
         empty=empty_evidence(connection),
+        manifest_sha256=manifest_sha256(case_dir),
     )
 
 

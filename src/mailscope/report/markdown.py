@@ -79,6 +79,14 @@ def render_markdown(data: ReportData) -> str:
     lines += [
         f"- {md(b.kind.replace('_', ' '))}: {md(b.subject)}: {md(b.detail)}" for b in data.gaps
     ] or ["None recorded."]
+    lines += ["", "## Evidence", ""]
+    if data.manifest_sha256:
+        lines.append(
+            f"- SHA-256 of the case's manifest.json: `{data.manifest_sha256}` "
+            "(check the evidence files with `mailscope case verify`)"
+        )
+    else:
+        lines.append("- The case has no manifest.json yet: run `mailscope ingest`.")
     lines += ["", "Full report: report.html (self-contained; open from disk).", ""]
     return "\n".join(lines)
 

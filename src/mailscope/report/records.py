@@ -143,6 +143,8 @@ class ReportData:
     department_of: dict[str, str] = field(default_factory=dict)
     # Set when nothing could be read or no mailbox access is in the case: said at the top.
     empty: EmptyEvidence | None = None
+    # SHA-256 of CASE/manifest.json as written ('' when there is none): names the case.
+    manifest_sha256: str = ""
 
     @property
     def case_key(self) -> str:
