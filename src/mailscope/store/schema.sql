@@ -7,7 +7,7 @@
 
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 
-CREATE TABLE IF NOT EXISTS evidence (       -- one row per evidence file (same bytes at two paths: two rows)
+CREATE TABLE IF NOT EXISTS evidence (       -- one row per evidence item (its other paths: evidence_locations)
     sha256 VARCHAR, path VARCHAR, bytes BIGINT, format VARCHAR,
     records BIGINT, parsed BIGINT, quarantined BIGINT, duplicates BIGINT, seconds DOUBLE,
     container VARCHAR,           -- the .zip it was read from, if any
