@@ -131,3 +131,22 @@ def test_uninterrupted_case_reports_no_interruption(tmp_path: Path, evidence: Pa
     assert "interrupted at" not in _info(case)
     journal = runner.invoke(main.app, ["case", "info", "--case", str(case), "--json"])
     assert json.loads(journal.output)["interrupted_runs"] == []
+
+
+def test_report_of_an_interrupted_case_says_so_at_the_top(tmp_path: Path, evidence: Path) -> None:
+    """Nothing silent: the report of a case with an interrupted ingest names the run in
+    report.html and summary.md, and the report of a case made good says nothing."""
+    case = tmp_path / "case"
+    assert forked(["ingest", "-q", str(evidence), "--case", str(case)], "ingest:batch#2") == KILLED
+    result = runner.invoke(main.app, ["report", "--case", str(case), "--format", "html,md"])
+    assert result.exit_code == 0, result.output
+    page = (case / "report" / "report.html").read_text(encoding="utf-8")
+    assert 'data-metric="interrupted_runs" data-value="1"' in page
+    assert f"ingest of {evidence / 'b.csv'} interrupted at" in plain(page)
+    summary = (case / "report" / "summary.md").read_text(encoding="utf-8")
+    assert "INTERRUPTED RUN" in summary
+
+    ingest(case, [evidence])
+    runner.invoke(main.app, ["report", "--case", str(case), "--format", "html,md"])
+    assert "interrupted_runs" not in (case / "report" / "report.html").read_text(encoding="utf-8")
+    assert "INTERRUPTED" not in (case / "report" / "summary.md").read_text(encoding="utf-8")

@@ -28,6 +28,7 @@ from mailscope.report.records import (
 from mailscope.report.scope_doc import load_scope
 from mailscope.store.case import column_or, table_columns
 from mailscope.store.empty_evidence import empty_evidence
+from mailscope.store.journal import interruptions
 
 
 def case_label(case_dir: Path) -> str:
@@ -121,6 +122,7 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
         department_of=departments,
         empty=empty_evidence(connection),
         manifest_sha256=manifest_sha256(case_dir),
+        interrupted=tuple(i.message for i in interruptions(connection, case_dir)),
     )
 
 

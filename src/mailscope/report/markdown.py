@@ -53,6 +53,8 @@ def render_markdown(data: ReportData) -> str:
         headline, advice, *files = data.empty.lines()
         lines += [f"> **WARNING: {md(headline)}** {md(advice)}", *(f"> - {md(f)}" for f in files)]
         lines.append("")
+    for sentence in data.interrupted:
+        lines += [f"> **INTERRUPTED RUN:** {md(sentence)}", ""]
     lines += [*_headline(data), ""]
     lines += ["## Findings", ""]
     if not data.findings:

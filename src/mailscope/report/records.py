@@ -145,6 +145,8 @@ class ReportData:
     empty: EmptyEvidence | None = None
     # SHA-256 of CASE/manifest.json as written ('' when there is none): names the case.
     manifest_sha256: str = ""
+    # Runs that were interrupted and not yet made good, one sentence each (journal).
+    interrupted: tuple[str, ...] = ()
 
     @property
     def case_key(self) -> str:
