@@ -13,6 +13,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
     TransferSpeedColumn,
 )
 from rich.table import Table
@@ -73,6 +74,7 @@ def run_ingest(
         TransferSpeedColumn(),
         TextColumn("{task.fields[records]:>10,} records"),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
     )
     with Progress(*columns, console=err_console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}

@@ -13,7 +13,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -306,6 +306,14 @@ def iter_csv_rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | Bad]
     Multi-line quoted cells are kept whole. A row with more cells than the header is
     quarantined; missing trailing cells are empty.
     """
+    header, rows = iter_csv_cells(stream)
+    for line, cells in rows:
+        yield line, cells if isinstance(cells, Bad) else dict(zip(header, cells, strict=True))
+
+
+def iter_csv_cells(stream: BinaryIO) -> tuple[list[str], Iterator[tuple[int, list[str] | Bad]]]:
+    """The header of a CSV file and its rows as cell lists padded to the header's length
+    (what :func:`iter_csv_rows` reads, without a dict per row)."""
     text = text_stream(stream)
     reader = csv.reader(text)
     try:
@@ -313,8 +321,12 @@ def iter_csv_rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | Bad]
         if len(header) == 1 and header[0].lstrip("\ufeff").startswith("#TYPE"):
             header = next(reader)  # Export-Csv without -NoTypeInformation writes a type line
     except (StopIteration, csv.Error):
-        return
+        return [], iter(())
     header = [name.strip().lstrip("\ufeff") for name in header]
+    return header, _csv_cells(reader, len(header))
+
+
+def _csv_cells(reader: Any, width: int) -> Iterator[tuple[int, list[str] | Bad]]:
     start = reader.line_num + 1
     while True:
         try:
@@ -329,10 +341,12 @@ def iter_csv_rows(stream: BinaryIO) -> Iterator[tuple[int, dict[str, str] | Bad]
         start = reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header):
-            yield line, Bad(line, f"{len(cells)} cells for {len(header)} columns", _csv_raw(cells))
+        if len(cells) > width:
+            yield line, Bad(line, f"{len(cells)} cells for {width} columns", _csv_raw(cells))
             continue
-        yield line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        yield line, cells
 
 
 def _csv_raw(cells: list[str]) -> str:

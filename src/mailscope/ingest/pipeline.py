@@ -118,8 +118,17 @@ class BulkCounted(Protocol):
     skipped: dict[str, int]
 
 
-# A reader's optional bulk path: (source, connection, quarantine) -> counts, or None.
-BulkRead = Callable[[Source, duckdb.DuckDBPyConnection, Callable[[Bad], None]], BulkCounted | None]
+class BulkRead(Protocol):
+    """A reader's optional bulk path: (source, connection, quarantine) -> counts, or None for
+    a file it does not load in bulk; ``progress`` gets the records stored so far."""
+
+    def __call__(
+        self,
+        source: Source,
+        connection: duckdb.DuckDBPyConnection,
+        quarantine: Callable[[Bad], None],
+        progress: Callable[[int], None] | None = None,
+    ) -> BulkCounted | None: ...
 
 
 @dataclass
@@ -339,12 +348,21 @@ class _Session:
         result = FileResult(source.display, source.sha256, source.size, name)
         clock = time.perf_counter()
         marks = {table: self._next_rowid(table) for table in BULK_TABLES}
-        counter = _CountingOpener(source, on_read=_bytes_progress(source, on_progress))
+        # Ticks once each chunk is stored: the bytes read so far (a chunk is read just before
+        # it is mapped) and its records, so the bar and its ETA follow the work done.
+        counter = _CountingOpener(source)
         counted = Source(
             source.display, source.parts, source.size, source.sha256, source.head, counter
         )
+
+        def progress(records: int) -> None:
+            if on_progress:
+                on_progress(Progress(source.display, source.size, counter.bytes_read, records))
+
         try:
-            counts = bulk(counted, self.connection, lambda bad: self._quarantine_bad(result, bad))
+            counts = bulk(
+                counted, self.connection, lambda bad: self._quarantine_bad(result, bad), progress
+            )
         except (duckdb.Error, ValueError, OSError):
             counts = None
         if counts is None:
@@ -530,16 +548,6 @@ def _record_run(connection: duckdb.DuckDBPyConnection, started: datetime, run: I
             run.records,
         ],
     )
-
-
-def _bytes_progress(source: Source, on_progress: ProgressFn | None) -> Callable[[int], None]:
-    """A byte-count callback ticking the file's progress bar (bulk loads count records last)."""
-
-    def tick(bytes_read: int) -> None:
-        if on_progress:
-            on_progress(Progress(source.display, source.size, bytes_read, 0))
-
-    return tick
 
 
 class _CountingOpener:

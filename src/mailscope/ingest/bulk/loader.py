@@ -35,8 +35,8 @@ PYTHON_BATCH = 20_000  # records mapped in Python between two inserts (bounds th
 # Python mapping of one record the SQL did not map: (line, original record) -> item.
 PythonMapper = Callable[[int, object], Item]
 
-_ACCESS_FROM_EVENTS = """
-INSERT INTO _ms_stage_mail_access BY NAME
+# The rows of the records the SQL mapped (``_ms_rows`` joined to their text and items).
+_FAST_ACCESS = """
 SELECT r.record_key || '#' || i.row_index AS record_key, r.record_key AS event_key,
     r.id AS event_id, r.time, r.mailbox_upn, r.mailbox_guid, r.user_id, r.access_type,
     i.folder_path, i.message_id, i.size_bytes, r.is_throttled, r.operation_count,
@@ -51,6 +51,10 @@ _EVENT_NAMES = (
     "user_agent logon_type mailbox_upn mailbox_guid result object_id organization_id parameters"
 )
 _EVENT_COLUMNS = ", ".join(f"r.{name}" for name in _EVENT_NAMES.split(" "))
+_FAST_EVENTS = (
+    f"SELECT {_EVENT_COLUMNS}, i.doc AS raw, $fmt AS source_format, $sha AS source_sha256, "
+    "r.line AS source_line FROM _ms_rows r JOIN _ms_in i USING (line) WHERE r.fast"
+)
 
 
 @dataclass
@@ -66,7 +70,8 @@ class BulkCounts:
 
 
 class BulkLoader:
-    """Loads one file's chunks; ``quarantine`` receives every ``Bad`` item in file order."""
+    """Loads one file's chunks; ``quarantine`` receives every ``Bad`` item in file order,
+    ``progress`` the number of records read once each chunk is stored."""
 
     def __init__(
         self,
@@ -78,8 +83,10 @@ class BulkLoader:
         require_plain: bool,
         python_mapper: PythonMapper,
         quarantine: Callable[[Bad], None],
+        progress: Callable[[int], None] | None = None,
     ):
         self.connection = connection
+        self.progress = progress
         self.sha256 = sha256
         self.source_format = source_format
         self.python_mapper = python_mapper
@@ -113,6 +120,8 @@ class BulkLoader:
                 self.quarantine(bad)
             if len(chunk):
                 self._load_chunk(chunk)
+            if self.progress is not None:
+                self.progress(self.counts.records)
             del chunk  # free this block before the next one is read
         for table in TABLES:
             self.connection.execute(f"DROP TABLE IF EXISTS _ms_stage_{table}")
@@ -150,28 +159,20 @@ class BulkLoader:
                 "SELECT i.pos FROM _ms_in i WHERE NOT EXISTS "
                 "(SELECT 1 FROM _ms_rows r WHERE r.line = i.line AND r.fast) ORDER BY i.pos"
             ).fetchall()
-            self._stage_fast()
+            [(count,)] = self.connection.execute(
+                "SELECT count(*) FROM _ms_rows WHERE fast"
+            ).fetchall()
+            self.counts.fast += int(count)
+            self.counts.primary += int(count)
+            self._stage_python(chunk, [int(row[0]) for row in slow])
+            self._insert()
         finally:
             self.connection.execute("DROP VIEW _ms_in")
             self.connection.unregister("_ms_arrow")
-        self._stage_python(chunk, [int(row[0]) for row in slow])
-        self._insert()
         # Each chunk's rows are committed: DuckDB keeps a transaction's replaced temp tables
         # and deleted staging rows until it ends, so one transaction per file grows with N.
         self.connection.execute("COMMIT")
         self.connection.execute("BEGIN TRANSACTION")
-
-    def _stage_fast(self) -> None:
-        fast = self.connection.execute(
-            f"INSERT INTO _ms_stage_audit_events BY NAME SELECT {_EVENT_COLUMNS}, i.doc AS raw, "
-            "$fmt AS source_format, $sha AS source_sha256, r.line AS source_line "
-            "FROM _ms_rows r JOIN _ms_in i USING (line) WHERE r.fast",
-            {"fmt": self.source_format, "sha": self.sha256},
-        ).fetchone()
-        count = int(fast[0]) if fast else 0
-        self.counts.fast += count
-        self.counts.primary += count
-        self.connection.execute(_ACCESS_FROM_EVENTS, {"sha": self.sha256})
 
     def _stage_python(self, chunk: Chunk, positions: list[int]) -> None:
         """Map the records the SQL left over in Python, staging them every PYTHON_BATCH."""
@@ -205,12 +206,20 @@ class BulkLoader:
                 self.connection.unregister("_ms_py")
 
     def _insert(self) -> None:
+        """Insert the chunk's rows (SQL-mapped straight from ``_ms_rows``, Python-mapped from
+        the small ``_ms_stage_*`` tables) whose keys are not stored yet, in one statement
+        per table: the earliest line of a key repeated within the chunk wins (as in
+        ``BatchWriter``)."""
         for table in TABLES:
-            stage = f"_ms_stage_{table}"
+            fast = _FAST_EVENTS if table == "audit_events" else _FAST_ACCESS
+            params: dict[str, str] = {"sha": self.sha256}
+            if table == "audit_events":
+                params["fmt"] = self.source_format
+            rows = f"({fast} UNION ALL BY NAME SELECT * FROM _ms_stage_{table})"
+            keys = f"(SELECT record_key FROM {rows})"
             repeats = self.connection.execute(
-                f"SELECT count(*) - count(DISTINCT record_key) FROM {stage}"
+                f"SELECT count(*) - count(DISTINCT record_key) FROM {keys}", params
             ).fetchone()
-            # The earliest line of a key repeated within the chunk wins (as in BatchWriter).
             first_only = (
                 " QUALIFY row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
                 if repeats and repeats[0]
@@ -220,15 +229,17 @@ class BulkLoader:
             # by an anti-join that would hash every stored key again for each chunk.
             self.connection.execute(
                 f"CREATE OR REPLACE TEMP TABLE _ms_known AS SELECT DISTINCT t.record_key "
-                f"FROM {table} t JOIN {stage} b ON t.record_key = b.record_key"
+                f"FROM {table} t JOIN {keys} b ON t.record_key = b.record_key",
+                params,
             )
             inserted = self.connection.execute(
-                f"INSERT INTO {table} SELECT * FROM {stage} b WHERE NOT EXISTS "
-                f"(SELECT 1 FROM _ms_known k WHERE k.record_key = b.record_key){first_only}"
+                f"INSERT INTO {table} BY NAME SELECT * FROM {rows} b WHERE NOT EXISTS "
+                f"(SELECT 1 FROM _ms_known k WHERE k.record_key = b.record_key){first_only}",
+                params,
             ).fetchone()
             if table == "audit_events":
                 self.counts.inserted += int(inserted[0]) if inserted else 0
-            self.connection.execute(f"DELETE FROM {stage}")
+            self.connection.execute(f"DELETE FROM _ms_stage_{table}")
 
 
 def _buffer(buffers: dict[str, dict[str, list[object]]], item: Parsed, sha256: str) -> None:

@@ -21,6 +21,7 @@ from mailscope.ingest.containers import (
 from mailscope.ingest.readers.ual.auditdata import field_maps
 
 Quarantine = Callable[[Bad], None]
+Progress = Callable[[int], None]
 
 
 def is_json_lines(source: Source) -> bool:
@@ -45,6 +46,7 @@ def load_json_lines(
     source_format: str,
     record_item: Callable[[int, object], Item],
     quarantine: Quarantine,
+    progress: Progress | None = None,
 ) -> BulkCounts | None:
     """Bulk-load a JSON-lines file of AuditData objects; None when the file is not JSON lines."""
     if not is_json_lines(source):
@@ -63,6 +65,7 @@ def load_json_lines(
         require_plain=True,
         python_mapper=python_mapper,
         quarantine=quarantine,
+        progress=progress,
     )
     return loader.load_source(source, json_line_chunks)
 
@@ -74,6 +77,7 @@ def load_search_csv(
     source_format: str,
     python_mapper: PythonMapper,
     quarantine: Quarantine,
+    progress: Progress | None = None,
 ) -> BulkCounts:
     """Bulk-load a Purview / Search-UnifiedAuditLog CSV export (AuditData cells)."""
     columns: dict[str, list[str]] = field_maps()["search_columns"]
@@ -87,5 +91,6 @@ def load_search_csv(
         require_plain=False,
         python_mapper=python_mapper,
         quarantine=quarantine,
+        progress=progress,
     )
     return loader.load_source(source, lambda stream: csv_row_chunks(stream, extras))

@@ -55,6 +55,7 @@ class ManagementJsonReader:
         source: Source,
         connection: duckdb.DuckDBPyConnection,
         quarantine: Callable[[Bad], None],
+        progress: Callable[[int], None] | None = None,
     ) -> BulkCounts | None:
         """Load a JSON-lines file in bulk (SQL mapping); None for other JSON shapes."""
         from mailscope.ingest.bulk.ual import load_json_lines  # the bulk path maps with this reader
@@ -66,6 +67,7 @@ class ManagementJsonReader:
             source_format=self.name,
             record_item=lambda line, record: self._item(line, record, keys),
             quarantine=quarantine,
+            progress=progress,
         )
 
     def _item(self, line: int, record: object, keys: RecordKeys) -> Item:

@@ -80,6 +80,7 @@ class SearchExportCsvReader:
         source: Source,
         connection: duckdb.DuckDBPyConnection,
         quarantine: Callable[[Bad], None],
+        progress: Callable[[int], None] | None = None,
     ) -> BulkCounts:
         """Load the export in bulk: AuditData cells mapped in SQL where exact."""
         from mailscope.ingest.bulk.ual import load_search_csv  # the bulk path maps with this reader
@@ -96,6 +97,7 @@ class SearchExportCsvReader:
             source_format=self.name,
             python_mapper=python_mapper,
             quarantine=quarantine,
+            progress=progress,
         )
 
 
