@@ -12,16 +12,9 @@ from mailscope.cli.case_state import check_case
 from mailscope.cli.console import console, safe_text, show
 from mailscope.cli.ingest_cmd import print_locations, print_skipped, summary_table
 from mailscope.errors import EvidenceChangedError
-from mailscope.ingest.manifest import manifest, manifest_sha256
-from mailscope.ingest.pipeline import FileResult
-from mailscope.store.case import open_case
-from mailscope.store.locations import recorded_locations
-from mailscope.store.verify import CHANGED, MISSING, OK, REPLACED, verify
-from mailscope.store.writer import EVIDENCE_TABLES
+from mailscope.ingest.results import FileResult
 
 case_app = typer.Typer(help="Inspect a case folder.", no_args_is_help=True)
-
-TABLES = (*EVIDENCE_TABLES, "quarantine", "findings")
 
 
 def register(app: typer.Typer) -> None:
@@ -36,13 +29,16 @@ def info_command(
 ) -> None:
     """Print the ingest summary of a case: files, formats, counts, skipped and quarantine
     reasons."""
+    from mailscope.ingest.manifest import manifest
+    from mailscope.store.case import open_case
+
     found = check_case(case)
     connection = open_case(case, read_only=True)
     try:
         document = manifest(connection)
         tables = {
             name: int(connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # type: ignore[index]
-            for name in TABLES
+            for name in counted_tables()
         }
         reasons = connection.execute(
             "SELECT source_path, source_line, reason FROM quarantine "
@@ -67,6 +63,13 @@ def info_command(
     console.print("Rows: " + ", ".join(f"{name} {count:,}" for name, count in tables.items()))
     for path, line, reason in reasons:
         console.print(f"[yellow]quarantined[/] {safe_text(path)}:{line}: {safe_text(reason)}")
+
+
+def counted_tables() -> tuple[str, ...]:
+    """The tables whose row counts ``case info`` prints: evidence, quarantine, findings."""
+    from mailscope.store.writer import EVIDENCE_TABLES
+
+    return (*EVIDENCE_TABLES, "quarantine", "findings")
 
 
 def other_locations(document: dict[str, object]) -> list[tuple[str, str]]:
@@ -107,6 +110,11 @@ def verify_command(
 ) -> None:
     """Re-hash every evidence file of the case (size, SHA-256; each member of a zip) and
     compare with what ingest recorded: one line per file; exit 8 if any changed or is gone."""
+    from mailscope.ingest.manifest import manifest_sha256
+    from mailscope.store.case import open_case
+    from mailscope.store.locations import recorded_locations
+    from mailscope.store.verify import CHANGED, MISSING, OK, REPLACED, verify
+
     check_case(case)
     connection = open_case(case, read_only=True)
     try:

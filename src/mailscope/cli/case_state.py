@@ -4,17 +4,12 @@ process left unfinished, and a writer at work right now."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailscope.cli.console import err_console, safe_text
-from mailscope.store.case import open_case
-from mailscope.store.journal import Interruption, interruptions
-from mailscope.store.locations import (
-    changed_error,
-    differences,
-    missing_warning,
-    recorded_locations,
-)
-from mailscope.store.lock import current_writer
+
+if TYPE_CHECKING:
+    from mailscope.store.journal import Interruption
 
 
 def warn_interrupted(found: list[Interruption]) -> None:
@@ -29,6 +24,14 @@ def check_evidence(case: Path) -> None:
     """For every stage: refuse (exit 8) when a recorded evidence file changed since it was
     ingested (size or mtime, no reading); warn when one is missing, since the stage reads
     the case, not the files."""
+    from mailscope.store.case import open_case
+    from mailscope.store.locations import (
+        changed_error,
+        differences,
+        missing_warning,
+        recorded_locations,
+    )
+
     connection = open_case(case, read_only=True)
     try:
         found = differences(recorded_locations(connection))
@@ -46,6 +49,10 @@ def check_evidence(case: Path) -> None:
 
 def check_case(case: Path) -> list[Interruption]:
     """For read-only commands: warn about interrupted runs and a writer at work now."""
+    from mailscope.store.case import open_case
+    from mailscope.store.journal import interruptions
+    from mailscope.store.lock import current_writer
+
     connection = open_case(case, read_only=True)
     try:
         found = interruptions(connection, case)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
@@ -11,12 +12,11 @@ from rich.table import Table
 
 from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, safe_text, show
-from mailscope.detect.engine import DetectRun, detect_case
-from mailscope.detect.registry import Registry, builtin_registry
-from mailscope.detect.user_rules import load_user_rules
 from mailscope.errors import UsageError
-from mailscope.model.finding import SEVERITY_ORDER
-from mailscope.store.journal import journalled_run
+
+if TYPE_CHECKING:
+    from mailscope.detect.engine import DetectRun
+    from mailscope.detect.registry import Registry
 
 rules_app = typer.Typer(help="Inspect the detections mailscope runs.", no_args_is_help=True)
 
@@ -47,6 +47,10 @@ def detect_command(
     ),
 ) -> None:
     """Run every enabled detection over the case and write its findings."""
+    from mailscope.detect.engine import detect_case
+    from mailscope.model.finding import SEVERITY_ORDER
+    from mailscope.store.journal import journalled_run
+
     until = _parse_date(baseline_until) if baseline_until else None
     check_evidence(case)
     with journalled_run(case, "detect") as journal:
@@ -104,6 +108,9 @@ def rules_list_command(
 
 
 def _listing_registry(rules: list[Path]) -> Registry:
+    from mailscope.detect.registry import builtin_registry
+    from mailscope.detect.user_rules import load_user_rules
+
     registry = builtin_registry()
     for directory in rules:
         registry.extend(load_user_rules(directory))

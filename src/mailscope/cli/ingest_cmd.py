@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import (
@@ -19,8 +20,11 @@ from rich.progress import (
 from rich.table import Table
 
 from mailscope.cli.console import console, err_console, safe_text, show
-from mailscope.ingest.pipeline import ANOTHER_LOCATION, FileResult, IngestRun, ingest
-from mailscope.ingest.pipeline import Progress as Tick
+from mailscope.ingest.results import FileResult
+
+if TYPE_CHECKING:
+    from mailscope.ingest.pipeline import IngestRun
+    from mailscope.ingest.pipeline import Progress as Tick
 
 SMALL_FILE = 1 << 20  # files below this share one progress bar
 
@@ -44,6 +48,8 @@ def ingest_command(
     ),
 ) -> None:
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
+    from mailscope.ingest.pipeline import ANOTHER_LOCATION
+
     run = run_ingest(case, evidence, quiet=quiet, accept_changed=accept_changed)
     for interruption in run.interrupted:
         err_console.print(
@@ -65,6 +71,8 @@ def run_ingest(
     case: Path, evidence: list[Path], *, quiet: bool = False, accept_changed: bool = False
 ) -> IngestRun:
     """Ingest with a Rich progress bar per file (bytes and records) unless ``quiet``."""
+    from mailscope.ingest.pipeline import ingest
+
     if quiet:
         return ingest(case, evidence, accept_changed=accept_changed)
     columns = (

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from mailscope.cli.console import console, safe_text, show
 from mailscope.errors import RuleError
-from mailscope.intel.ioc import IocSet, storm_0558_pack
-from mailscope.intel.lists import read_ioc_file
+
+if TYPE_CHECKING:
+    from mailscope.intel.ioc import IocSet
 
 SHOWN = 20  # skipped / refused lines printed per file
 intel_app = typer.Typer(help="Threat-intel IOC files and packs.", no_args_is_help=True)
@@ -37,6 +39,8 @@ def import_command(
     refused ones (unknown type, value not of its type) are listed with file and line, and
     any refused entry makes the command fail after the whole file is read.
     """
+    from mailscope.intel.lists import read_ioc_file
+
     table = Table(title="IOC files")
     for column in ("file", "format", "indicators", "by type", "windowed", "skipped", "not hunted"):
         table.add_column(column)
@@ -84,6 +88,9 @@ def list_command(
     kind: str | None = typer.Option(None, "--type", help="Only this indicator type."),
 ) -> None:
     """List the bundled Storm-0558 indicators (and any given files) with windows and sources."""
+    from mailscope.intel.ioc import storm_0558_pack
+    from mailscope.intel.lists import read_ioc_file
+
     sets = [storm_0558_pack(), *(read_ioc_file(path).iocs for path in files or [])]
     for iocs in sets:
         show(indicator_table(iocs, kind))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -13,12 +13,10 @@ from mailscope.cli.case_state import check_evidence
 from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.cli.ingest_cmd import run_ingest
 from mailscope.cli.scope_cmd import load_document, summary_table
-from mailscope.detect.engine import detect_case
 from mailscope.errors import EmptyEvidenceError
-from mailscope.scope.run import scope_case
-from mailscope.store.case import open_case, store_path
-from mailscope.store.empty_evidence import EmptyEvidence, empty_evidence
-from mailscope.store.journal import journalled_run
+
+if TYPE_CHECKING:
+    from mailscope.store.empty_evidence import EmptyEvidence
 
 T = TypeVar("T")
 STAGES = 4
@@ -47,6 +45,10 @@ def investigate_command(
     Exits 6 (after writing the reports, which say why) when no record could be read from
     any file or the case holds no mailbox-access evidence, unless --allow-empty is given.
     """
+    from mailscope.detect.engine import detect_case
+    from mailscope.store.case import store_path
+    from mailscope.store.journal import journalled_run
+
     if store_path(case).exists():
         check_evidence(case)
     run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
@@ -82,6 +84,9 @@ def investigate_command(
 
 
 def _empty(case: Path) -> EmptyEvidence | None:
+    from mailscope.store.case import open_case
+    from mailscope.store.empty_evidence import empty_evidence
+
     connection = open_case(case, read_only=True)
     try:
         return empty_evidence(connection)
@@ -109,6 +114,8 @@ def _stage(number: int, name: str, work: Callable[[], T]) -> T:
 
 
 def _scope(case: Path) -> Path:
+    from mailscope.scope.run import scope_case
+
     with err_console.status("scope…") as status:
         return scope_case(case, on_step=lambda step: status.update(f"scope: {step}…"))
 

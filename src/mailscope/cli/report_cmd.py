@@ -9,8 +9,7 @@ import typer
 from mailscope.cli.case_state import check_case, check_evidence
 from mailscope.cli.console import console, safe_text
 from mailscope.errors import UsageError
-from mailscope.report.render import FORMATS, REPORT_DIR, report_case
-from mailscope.report.scope_doc import load_scope
+from mailscope.report.formats import FORMATS, REPORT_DIR
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +36,8 @@ def report_command(
     ),
 ) -> None:
     """Write report.html, findings/scope JSON, STIX, Timesketch timeline, CSV and Markdown."""
+    from mailscope.report.render import report_case
+
     chosen = parse_formats(formats)
     check_case(case)
     check_evidence(case)
@@ -46,6 +47,8 @@ def report_command(
 
 def print_summary(case: Path, written: list[Path]) -> None:
     """The headline numbers and the files written, evidence text stripped of control codes."""
+    from mailscope.report.scope_doc import load_scope
+
     scope = load_scope(case)
     if scope.present:
         line = (

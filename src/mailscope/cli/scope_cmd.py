@@ -11,9 +11,6 @@ from rich.table import Table
 
 from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, err_console, safe_text, show
-from mailscope.scope.org import top_department
-from mailscope.scope.run import scope_case
-from mailscope.store.journal import journalled_run
 
 MAX_IPS_SHOWN = 12
 
@@ -27,6 +24,9 @@ def scope_command(
     case: Path = typer.Option(..., "--case", help="Case folder (ingested and detected)."),
 ) -> None:
     """Derive the scope from findings and evidence; write CASE/scope.json."""
+    from mailscope.scope.run import scope_case
+    from mailscope.store.journal import journalled_run
+
     check_evidence(case)
     with journalled_run(case, "scope") as journal:
         warn_interrupted(journal.interrupted)
@@ -45,6 +45,8 @@ def load_document(path: Path) -> dict[str, Any]:
 def summary_table(document: dict[str, Any]) -> Table:
     """One screen: mailboxes, exposed messages, SSNs, itineraries, markings, top
     department and the actor's IPs (evidence strings made terminal-safe)."""
+    from mailscope.scope.org import top_department
+
     totals = document["totals"]
     table = Table(title="Scope", show_header=False)
     table.add_column("what")

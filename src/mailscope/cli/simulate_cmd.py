@@ -9,8 +9,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from mailscope.cli.console import console, err_console, safe_text
 from mailscope.errors import UsageError
-from mailscope.simulate import SCENARIOS, VARIANTS, SimConfig, simulate
-from mailscope.simulate.scale import FORMATS, stream_records
+from mailscope.simulate.config import SCALE_FORMATS as FORMATS
+from mailscope.simulate.config import SCENARIOS, VARIANTS
 
 _HELP = (
     "Generate a synthetic foreign-ministry tenant's evidence (Purview CSV, Management API "
@@ -44,6 +44,8 @@ def simulate_command(
     if records or fmt:
         _scale(out, seed, records, fmt)
         return
+    from mailscope.simulate import SimConfig, simulate
+
     summary = simulate(
         SimConfig(out=out, seed=seed, users=users, days=days, scenario=scenario, variant=variant)
     )
@@ -57,6 +59,8 @@ def simulate_command(
 
 
 def _scale(out: Path, seed: int, records: int, fmt: str) -> None:
+    from mailscope.simulate.scale import stream_records
+
     if fmt not in FORMATS:
         raise UsageError(
             "--format is required in scale mode", hint=f"use one of {', '.join(FORMATS)}"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from mailscope.cli.console import console, safe_text, show
 from mailscope.errors import UsageError
-from mailscope.intel.token import TokenReport, check_token, load_jwks
+
+if TYPE_CHECKING:
+    from mailscope.intel.token import TokenReport
 
 token_app = typer.Typer(help="Check access tokens offline.", no_args_is_help=True)
 
@@ -32,6 +35,8 @@ def check_command(
     ),
 ) -> None:
     """Validate signature, key issuer vs iss/tid, stolen keys, lifetimes (exit 1: invalid)."""
+    from mailscope.intel.token import check_token, load_jwks
+
     text = _token_text(token)
     keys = load_jwks(jwks.read_bytes(), location=str(jwks))
     report = check_token(text, keys, now=_instant(at), issuer=issuer)

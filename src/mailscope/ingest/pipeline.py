@@ -35,6 +35,7 @@ from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
 from mailscope.ingest.readers.mailbox import eml, mbox, msg, pst
 from mailscope.ingest.registry import all_readers, sniff
+from mailscope.ingest.results import FileResult
 from mailscope.store.case import open_case
 from mailscope.store.faults import fault_point
 from mailscope.store.journal import Interruption, JournalledRun, journalled_run
@@ -66,32 +67,6 @@ ANOTHER_LOCATION = "another location"
 # Formats whose rows depend on the file's path (a message's mailbox and folder): the same
 # bytes at two paths are read at both (a message filed in two folders is two messages).
 PATH_IS_DATA = frozenset({eml.NAME, mbox.NAME, msg.NAME, pst.NAME})
-
-
-@dataclass
-class FileResult:
-    """What ingest did with one evidence file (one manifest entry)."""
-
-    path: str
-    sha256: str
-    bytes: int
-    format: str
-    records: int = 0
-    parsed: int = 0
-    quarantined: int = 0
-    duplicates: int = 0
-    seconds: float = 0.0
-    # 'ingested' | 'already in case' | 'another location' | 'unrecognised' | 'refused'
-    status: str = "ingested"
-    note: str = ""
-    skipped: int = 0
-    # Why records were skipped, with how many: {"Defender DeviceEvents (endpoint telemetry)": 5}
-    skipped_reasons: dict[str, int] = field(default_factory=dict)
-
-    def skip(self, reason: str, count: int = 1) -> None:
-        """Count ``count`` records skipped for ``reason``."""
-        self.skipped += count
-        self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
 
 
 @dataclass(frozen=True, slots=True)

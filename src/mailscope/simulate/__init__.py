@@ -8,7 +8,24 @@ calendar instead of the wall clock).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mailscope.simulate.config import SCENARIOS, VARIANTS, SimConfig
-from mailscope.simulate.run import SimulationSummary, simulate
+
+if TYPE_CHECKING:
+    from mailscope.simulate.run import SimulationSummary, simulate
 
 __all__ = ["SCENARIOS", "VARIANTS", "SimConfig", "SimulationSummary", "simulate"]
+
+_GENERATOR = frozenset({"SimulationSummary", "simulate"})
+
+
+def __getattr__(name: str) -> object:
+    """The generator loads on first use: the CLI names the scenarios without it."""
+    if name in _GENERATOR:
+        from mailscope.simulate import run
+
+        value: object = getattr(run, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

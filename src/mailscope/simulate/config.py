@@ -33,6 +33,13 @@ VARIANTS: dict[str, str] = {
 }
 
 
+# Scale mode (mailscope.simulate.scale): each --format and the file it streams, under --out.
+SCALE_FORMATS: dict[str, str] = {
+    "purview-csv": "ual/purview-audit-search.csv",
+    "mgmt-jsonl": "ual/management-api.jsonl",
+}
+
+
 @dataclass(frozen=True)
 class SimConfig:
     """What to simulate: organisation size, period length, scenario and seed."""

@@ -18,13 +18,13 @@ import orjson
 
 from mailscope.simulate import records
 from mailscope.simulate.config import PERIOD_START
+from mailscope.simulate.config import SCALE_FORMATS as FORMATS
 from mailscope.simulate.evidence import Token
 from mailscope.simulate.folders import audit_path
 from mailscope.simulate.ids import IdSource, iso, us_date
 from mailscope.simulate.org import Person, build_organisation
 from mailscope.simulate.writers import PURVIEW_HEADER
 
-FORMATS = {"purview-csv": "ual/purview-audit-search.csv", "mgmt-jsonl": "ual/management-api.jsonl"}
 FOLDERS = ("Inbox", "Inbox/Travel", "Inbox/Cables", "Sent Items", "Archive")
 ACTOR_EVERY = 997  # about one actor record per thousand while the actor is at work
 ACTOR_IP = "185.195.200.39"  # SoftEther proxy published by MSTI (2023-07-14)
