@@ -133,21 +133,7 @@ def test_help_loads_no_stage(help_modules: frozenset[str]) -> None:
     assert _stage_modules(set(help_modules)) == []
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        *(name for name in HEAVY if name != "pyarrow"),
-        pytest.param(
-            "pyarrow",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="case info counts rows of store.writer.EVIDENCE_TABLES, and "
-                "mailscope.store.writer imports pyarrow at module level; remove this mark "
-                "once that tuple lives in a module without Arrow",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("module", HEAVY)
 def test_case_info_loads_no_stage_library(case_info_modules: frozenset[str], module: str) -> None:
     assert module not in case_info_modules
 

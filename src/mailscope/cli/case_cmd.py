@@ -67,7 +67,7 @@ def info_command(
 
 def counted_tables() -> tuple[str, ...]:
     """The tables whose row counts ``case info`` prints: evidence, quarantine, findings."""
-    from mailscope.store.writer import EVIDENCE_TABLES
+    from mailscope.store.case import EVIDENCE_TABLES
 
     return (*EVIDENCE_TABLES, "quarantine", "findings")
 

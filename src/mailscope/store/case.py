@@ -16,6 +16,18 @@ from mailscope.errors import CaseBusyError, CaseError
 SCHEMA_VERSION = "1"
 DEFAULT_MEMORY_LIMIT = "1GB"
 STORE_NAME = "case.duckdb"
+# Tables readers may write to; the rest belong to later stages.
+EVIDENCE_TABLES = (
+    "audit_events",
+    "mail_access",
+    "signins",
+    "graph_activity",
+    "directory_audits",
+    "directory_users",
+    "messages",
+    "message_trace",
+    "mail_rules",
+)
 # Ingest holds the store only while it makes a file visible (seconds): wait that long.
 BUSY_WAIT_SECONDS = float(os.environ.get("MAILSCOPE_BUSY_WAIT", "30"))
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from mailscope.store.case import (
     BUSY_WAIT_SECONDS,
+    EVIDENCE_TABLES,
     apply_schema,
     bound_memory,
     busy_error,
@@ -32,7 +33,7 @@ from mailscope.store.case import (
 )
 from mailscope.store.faults import fault_point
 from mailscope.store.locations import Location
-from mailscope.store.writer import EVIDENCE_TABLES, arrow_schema
+from mailscope.store.writer import arrow_schema
 
 # Given the primary rows per source_sha256 dropped as already stored, the evidence rows
 # to publish with them (their counts depend on it).

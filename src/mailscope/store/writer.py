@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from mailscope.ingest.base import Row
-from mailscope.store.case import table_columns
+from mailscope.store.case import EVIDENCE_TABLES, table_columns
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -27,19 +27,6 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     "BOOLEAN": pa.bool_(),
     "DOUBLE": pa.float64(),
 }
-
-# Tables readers may write to; the rest belong to later stages.
-EVIDENCE_TABLES = (
-    "audit_events",
-    "mail_access",
-    "signins",
-    "graph_activity",
-    "directory_audits",
-    "directory_users",
-    "messages",
-    "message_trace",
-    "mail_rules",
-)
 
 
 @dataclass
