@@ -51,6 +51,12 @@ _EVENT_NAMES = (
     "user_agent logon_type mailbox_upn mailbox_guid result object_id organization_id parameters"
 )
 _EVENT_COLUMNS = ", ".join(f"r.{name}" for name in _EVENT_NAMES.split(" "))
+# Their keys alone, without the texts (for the repeat count and the probe of stored keys).
+_FAST_KEYS = {
+    "audit_events": "SELECT record_key FROM _ms_rows WHERE fast",
+    "mail_access": "SELECT r.record_key || '#' || i.row_index AS record_key "
+    "FROM _ms_rows r JOIN _ms_items i USING (line) WHERE r.fast",
+}
 _FAST_EVENTS = (
     f"SELECT {_EVENT_COLUMNS}, i.doc AS raw, $fmt AS source_format, $sha AS source_sha256, "
     "r.line AS source_line FROM _ms_rows r JOIN _ms_in i USING (line) WHERE r.fast"
@@ -216,9 +222,9 @@ class BulkLoader:
             if table == "audit_events":
                 params["fmt"] = self.source_format
             rows = f"({fast} UNION ALL BY NAME SELECT * FROM _ms_stage_{table})"
-            keys = f"(SELECT record_key FROM {rows})"
+            keys = f"({_FAST_KEYS[table]} UNION ALL SELECT record_key FROM _ms_stage_{table})"
             repeats = self.connection.execute(
-                f"SELECT count(*) - count(DISTINCT record_key) FROM {keys}", params
+                f"SELECT count(*) - count(DISTINCT record_key) FROM {keys}"
             ).fetchone()
             first_only = (
                 " QUALIFY row_number() OVER (PARTITION BY b.record_key ORDER BY b.source_line) = 1"
@@ -229,8 +235,7 @@ class BulkLoader:
             # by an anti-join that would hash every stored key again for each chunk.
             self.connection.execute(
                 f"CREATE OR REPLACE TEMP TABLE _ms_known AS SELECT DISTINCT t.record_key "
-                f"FROM {table} t JOIN {keys} b ON t.record_key = b.record_key",
-                params,
+                f"FROM {table} t JOIN {keys} b ON t.record_key = b.record_key"
             )
             inserted = self.connection.execute(
                 f"INSERT INTO {table} BY NAME SELECT * FROM {rows} b WHERE NOT EXISTS "
