@@ -9,7 +9,7 @@ import stix2
 from stix2validator import ValidationOptions, validate_string
 
 from mailscope.report.stix_out import pattern_literal
-from tests.report.tenant import ACTOR_IPS, HOSTILE_UA, REST_UA
+from tests.report.tenant import ACTOR_APP, ACTOR_IPS, HOSTILE_UA, REST_UA
 
 # STIX 2.1 lets producers use UUIDv5 when the namespace guarantees uniqueness (spec 2.9);
 # the validator still reminds that v4 is the default (check 103). That is the only note.
@@ -28,7 +28,7 @@ def test_bundle_validates(report_dir: Path) -> None:
     assert not others, others
 
 
-def test_indicators_cover_actor_ips_and_user_agents_with_windows(report_dir: Path) -> None:
+def test_indicators_cover_actor_ips_user_agents_and_app_with_windows(report_dir: Path) -> None:
     objects = _bundle(report_dir)["objects"]
     assert isinstance(objects, list)
     indicators = [o for o in objects if o["type"] == "indicator"]
@@ -38,7 +38,8 @@ def test_indicators_cover_actor_ips_and_user_agents_with_windows(report_dir: Pat
     ua_path = "network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'"
     assert f"[{ua_path} = {pattern_literal(HOSTILE_UA)}]" in patterns
     assert f"[{ua_path} = {pattern_literal(REST_UA)}]" in patterns
-    assert len(indicators) == len(ACTOR_IPS) + 2
+    assert f"[x-entra-app:app_id = '{ACTOR_APP}']" in patterns
+    assert len(indicators) == len(ACTOR_IPS) + 2 + 1
     for indicator in indicators:
         assert indicator["valid_from"] < indicator["valid_until"]
         assert indicator["valid_from"].startswith("2023-")
@@ -64,8 +65,8 @@ def test_bundle_parses_back_with_stix2(report_dir: Path) -> None:
     bundle = stix2.parse((report_dir / "iocs.stix.json").read_text("utf-8"), allow_custom=False)
     kinds = sorted({o.type for o in bundle.objects})
     assert kinds == [
-        "attack-pattern", "identity", "incident", "indicator", "infrastructure",
-        "relationship", "report", "sighting",
+        "attack-pattern", "extension-definition", "identity", "incident", "indicator",
+        "infrastructure", "observed-data", "relationship", "report", "sighting", "user-account",
     ]  # fmt: skip
 
 
@@ -86,3 +87,24 @@ def test_ids_name_the_case_content_not_the_folder(tmp_path: Path) -> None:
         assert isinstance(objects, list)
         ids.append({o["id"] for o in objects if o["type"] in ("incident", "report")})
     assert ids[0].isdisjoint(ids[1])
+
+
+def test_campaign_properties_ride_on_a_declared_extension(report_dir: Path) -> None:
+    """What the campaign view reads from a shared bundle: per indicator its tier, records
+    and ordinary use; on the incident the verdict; per mailbox its department and window."""
+    objects = _bundle(report_dir)["objects"]
+    assert isinstance(objects, list)
+    (extension,) = [o for o in objects if o["type"] == "extension-definition"]
+    for indicator in (o for o in objects if o["type"] == "indicator"):
+        assert extension["id"] in indicator["extensions"]
+        assert indicator["x_mailscope_tier"] in ("confirmed", "suspected")
+        assert indicator["x_mailscope_records"] >= 1
+        assert indicator["x_mailscope_ordinary_accounts"] >= 0
+    (incident,) = [o for o in objects if o["type"] == "incident"]
+    assert incident["x_mailscope_intrusion_found"] is True
+    accounts = [o for o in objects if o["type"] == "user-account"]
+    assert accounts and all(
+        a["extensions"][extension["id"]]["first_access"].startswith("2023-") for a in accounts
+    )
+    (observed,) = [o for o in objects if o["type"] == "observed-data"]
+    assert set(observed["object_refs"]) == {a["id"] for a in accounts}

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "mailscope.cli.detect_cmd",
     "mailscope.cli.scope_cmd",
     "mailscope.cli.investigate_cmd",
+    "mailscope.cli.campaign_cmd",
     "mailscope.cli.simulate_cmd",
     "mailscope.cli.report_cmd",
     "mailscope.cli.intel_cmd",

@@ -19,7 +19,10 @@ _HELP = (
     "Scenarios: " + "; ".join(f"{k}: {v}" for k, v in SCENARIOS.items()) + ".\n\n"
     "Variants (storm-0558): " + "; ".join(f"{k}: {v}" for k, v in VARIANTS.items()) + ".\n\n"
     "Scale mode (--records N --format purview-csv|mgmt-jsonl) streams N audit records "
-    "to one file in constant memory, for benchmarks."
+    "to one file in constant memory, for benchmarks.\n\n"
+    "Campaign mode (--campaign N) writes OUT/<organisation>/evidence/ for N organisations "
+    "(one actor rotating its infrastructure across them, some untouched, one with an "
+    "unrelated intrusion) and OUT/campaign-truth.json."
 )
 
 
@@ -39,10 +42,16 @@ def simulate_command(
     variant: str = typer.Option("mixed", "--variant", help=f"One of: {', '.join(VARIANTS)}."),
     records: int = typer.Option(0, "--records", help="Scale mode: stream this many records."),
     fmt: str = typer.Option("", "--format", help=f"Scale-mode output: {' or '.join(FORMATS)}."),
+    campaign: int = typer.Option(
+        0, "--campaign", help="Campaign mode: this many organisations (>= 2)."
+    ),
 ) -> None:
     """Generate a synthetic tenant (or, with --records, a large audit-log stream)."""
     if records or fmt:
         _scale(out, seed, records, fmt)
+        return
+    if campaign:
+        _campaign(out, seed, campaign, users, days)
         return
     from mailscope.simulate import SimConfig, simulate
 
@@ -76,4 +85,23 @@ def _scale(out: Path, seed: int, records: int, fmt: str) -> None:
     console.print(
         f"[green]wrote[/] {safe_text(summary.path)}: {summary.records:,} records "
         f"({summary.actor_records:,} actor)"
+    )
+
+
+def _campaign(out: Path, seed: int, orgs: int, users: int, days: int) -> None:
+    from mailscope.simulate import SimConfig
+    from mailscope.simulate.campaign import TRUTH_NAME, simulate_campaign
+
+    if orgs < 2:
+        raise UsageError("--campaign needs at least 2 organisations")
+    SimConfig(out=out, users=users, days=days).validate()
+    summaries = simulate_campaign(out, orgs, seed, users, days)
+    for name, summary in summaries.items():
+        console.print(
+            f"  {safe_text(name)}: {summary.unique_audit_ids:,} audit records, "
+            f"{summary.compromised_mailboxes} compromised mailbox(es)"
+        )
+    console.print(
+        f"[green]wrote[/] {len(summaries)} organisations under {safe_text(out)}; "
+        f"truth: {safe_text(out / TRUTH_NAME)}"
     )

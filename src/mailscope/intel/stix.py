@@ -87,7 +87,7 @@ def read_stix_bundle(text: str, *, location: str) -> StixImport:
         if obj.get("pattern_type") != "stix":
             entries.skip(where, f"pattern type {obj.get('pattern_type')!r}")
             continue
-        for kind, value, problem, object_type in _comparisons(str(obj.get("pattern"))):
+        for kind, value, problem, object_type in comparisons(str(obj.get("pattern"))):
             if problem:
                 _skip(entries, where, problem, object_type)
                 continue
@@ -122,7 +122,7 @@ def _skip(entries: Entries, where: str, problem: str, object_type: str) -> None:
     entries.skip(where, problem)
 
 
-def _comparisons(pattern: str) -> list[tuple[str, str, str, str]]:
+def comparisons(pattern: str) -> list[tuple[str, str, str, str]]:
     """(type, value, problem, object type) per comparison; problem '' when usable."""
     try:
         data = Pattern(pattern).inspect()

@@ -7,6 +7,7 @@ sorted on a total key: the same case gives the same records in the same order.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import duckdb
 
 from mailscope.ingest.manifest import manifest_sha256
 from mailscope.report.activity import load_activity
+from mailscope.report.prevalence import ordinary_use
 from mailscope.report.records import (
     ActorIndicator,
     BlindSpot,
@@ -123,7 +125,26 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
         empty=empty_evidence(connection),
         manifest_sha256=manifest_sha256(case_dir),
         interrupted=tuple(i.message for i in interruptions(connection, case_dir)),
+        ordinary_use=ordinary_use(connection, tables),
+        organisation=_organisation(connection, tables, [m.upn for m in scope.mailboxes]),
     )
+
+
+def _organisation(
+    connection: duckdb.DuckDBPyConnection, tables: frozenset[str], mailboxes: list[str]
+) -> str:
+    """The commonest mail domain of the directory, else of the mailboxes in scope."""
+    rows = _rows(
+        connection,
+        tables,
+        "directory_users",
+        "SELECT lower(split_part(upn, '@', 2)) AS domain, count(*) FROM directory_users "
+        "WHERE contains(upn, '@') GROUP BY domain ORDER BY 2 DESC, 1 LIMIT 1",
+    )
+    if rows:
+        return str(rows[0][0])
+    domains = Counter(upn.rpartition("@")[2].lower() for upn in mailboxes if "@" in upn)
+    return min(domains, key=lambda d: (-domains[d], d)) if domains else ""
 
 
 def _findings(

@@ -187,15 +187,18 @@ def mailbox_chart(data: ReportData) -> Chart:
     return hbar_chart("mailboxes", bars, "Exposed messages per mailbox, by exposure basis.")
 
 
-def _asset(name: str) -> Markup:
+def asset(name: str) -> Markup:
+    """A packaged report asset (CSS, JS), inlined into the page."""
     text = files("mailscope.report").joinpath("assets", name).read_text("utf-8")
     return Markup(text)  # our own packaged CSS/JS, not evidence
 
 
 @cache
-def environment() -> Environment:
+def environment(package: str = "mailscope.report") -> Environment:
+    """The Jinja2 environment of a package's ``templates/``: autoescaping everything, with
+    the filters that make evidence strings visible and numbers readable."""
     env = Environment(
-        loader=PackageLoader("mailscope.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -242,8 +245,8 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         t_quarantine=tables.quarantine_table(data),
         quarantined=sum(q.records for q in data.quarantine),
         skipped=sum(e.skipped for e in data.evidence),
-        style=_asset("report.css"),
-        script=_asset("report.js"),
+        style=asset("report.css"),
+        script=asset("report.js"),
     )
 
 

@@ -147,6 +147,10 @@ class ReportData:
     manifest_sha256: str = ""
     # Runs that were interrupted and not yet made good, one sentence each (journal).
     interrupted: tuple[str, ...] = ()
+    # (kind, value) of actor indicators -> ordinary accounts also using them (prevalence).
+    ordinary_use: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The tenant's commonest mail domain (directory first, then the mailboxes in scope).
+    organisation: str = ""
 
     @property
     def case_key(self) -> str:

@@ -66,6 +66,7 @@ class Scope:
     headline: str = ""
     suspected: tuple[SuspectedMailbox, ...] = ()
     accounts: tuple[str, ...] = ()
+    intrusion_found: bool = False  # verdict.intrusion_found (older documents: any mailbox)
 
     @property
     def first_access(self) -> str:
@@ -126,6 +127,9 @@ def _scope(document: dict[str, object], raw: bytes) -> Scope:
             _suspected(_mapping(item)) for item in _list(document.get("suspected_mailboxes", []))
         ),
         accounts=tuple(str(v) for v in _list(actor.get("accounts", []))),
+        intrusion_found=bool(
+            _mapping(document.get("verdict", {})).get("intrusion_found", bool(mailboxes))
+        ),
     )
 
 

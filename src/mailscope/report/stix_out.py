@@ -1,17 +1,22 @@
 """``iocs.stix.json``: the actor's indicators as a STIX 2.1 bundle (built with ``stix2``).
 
-Indicators for the actor's IP addresses and user agents carry validity windows (first to
-last sighting), each with a sighting at the investigated organisation; an infrastructure
-object groups them, an incident and a report object tie the bundle together. Ids are
-UUIDv5 from content and timestamps come from the evidence, never the wall clock, so the
-same case gives a byte-identical bundle.
+Indicators for the actor's IP addresses, user agents and (non-Microsoft) app ids carry
+validity windows (first to last sighting), each with a sighting at the investigated
+organisation; an infrastructure object groups them, an incident and a report object tie
+the bundle together. The compromised mailboxes are ``user-account`` objects under one
+``observed-data``. mailscope's own STIX extension (an ``extension-definition``: top-level
+``x_mailscope_*`` properties on SDOs, a property extension on the user accounts) carries
+what the campaign view needs when an organisation shares only this bundle: per indicator
+its tier, record count and how many of the tenant's ordinary accounts also use it; on the
+incident the verdict, exposed messages, rules that fired at high or critical severity and
+their techniques, and blind spots; per mailbox its department, access window and exposure. Ids are UUIDv5 from content and timestamps come from the
+evidence, never the wall clock, so the same case gives a byte-identical bundle.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,25 +24,41 @@ from pathlib import Path
 import stix2
 
 from mailscope import __version__
+from mailscope.detect.apps import first_party_apps, resource_apps
 from mailscope.intel.attack import attack_techniques
+from mailscope.intel.stix import EXPORT_PATHS
+from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.records import ReportData
 from mailscope.report.visible import one_line
 
 STIX_NAME = "iocs.stix.json"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.mailscope.invalid")
 EPOCH = datetime(1970, 1, 1)
+HIGH = SEVERITY_ORDER["high"]  # rules at this severity or above name the technique
+EXTENSION_ID = "extension-definition--" + str(
+    uuid.uuid5(NAMESPACE, "extension-definition|mailscope-case-properties/1")
+)
+TOPLEVEL = {EXTENSION_ID: {"extension_type": "toplevel-property-extension"}}
+TOPLEVEL_PROPERTIES = tuple(
+    f"x_mailscope_{name}"
+    for name in (
+        "kind tier records ordinary_accounts intrusion_found exposed_messages rules "
+        "techniques blind_spots unassessed"
+    ).split()
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Observable:
-    """An actor IP or user agent with its sighting window and record count."""
+    """An actor IP, user agent or app with its sighting window and record count."""
 
-    kind: str  # 'ip' | 'user_agent'
+    kind: str  # 'ip' | 'user_agent' | 'app'
     value: str
     first_seen: datetime
     last_seen: datetime
     records: int
     reason: str
+    tier: str = "confirmed"
 
 
 def stix_id(kind: str, *parts: str) -> str:
@@ -54,12 +75,16 @@ def pattern_literal(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _pattern(item: Observable) -> str | None:
-    if item.kind == "user_agent":
-        path = "network-traffic:extensions.'http-request-ext'.request_header.'User-Agent'"
-        return f"[{path} = {pattern_literal(item.value)}]"
+def indicator_pattern(kind: str, value: str) -> str | None:
+    """The STIX pattern of an actor ip, user agent or app (None: not an address)."""
+    if kind == "app":
+        sco, path = EXPORT_PATHS["app-id"]
+        return f"[{sco}:{path} = {pattern_literal(value)}]"
+    if kind == "user_agent":
+        sco, path = EXPORT_PATHS["user-agent"]
+        return f"[{sco}:{path} = {pattern_literal(value)}]"
     try:
-        address = ipaddress.ip_address(item.value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None  # not an address (a hostname or garbage): no indicator rather than a wrong one
     sco = "ipv4-addr" if address.version == 4 else "ipv6-addr"
@@ -67,7 +92,9 @@ def _pattern(item: Observable) -> str | None:
 
 
 def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[Observable]:
-    """Actor IPs and user agents from scope_actor, else from scope.json with the case window."""
+    """Actor IPs, user agents and apps from scope_actor, else from scope.json with the case
+    window. Microsoft's own app ids (first-party clients, resources) are never indicators."""
+    microsoft = first_party_apps().keys() | resource_apps().keys()
     found = [
         Observable(
             a.kind,
@@ -76,9 +103,12 @@ def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[O
             a.last_seen or fallback[1],
             a.records,
             a.reason,
+            a.tier,
         )
         for a in data.actor
-        if a.kind in ("ip", "user_agent") and a.value
+        if a.kind in ("ip", "user_agent", "app")
+        and a.value
+        and not (a.kind == "app" and a.value.lower() in microsoft)
     ]
     if not found:
         for key, kind in (("ips", "ip"), ("user_agents", "user_agent")):
@@ -91,11 +121,8 @@ def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[O
 
 
 def tenant_name(data: ReportData) -> str:
-    """The investigated organisation: the commonest domain among compromised mailboxes."""
-    domains = Counter(m.upn.rpartition("@")[2] for m in data.scope.mailboxes if "@" in m.upn)
-    if not domains:
-        return "Investigated organisation"
-    return one_line(sorted(domains.items(), key=lambda d: (-d[1], d[0]))[0][0])
+    """The investigated organisation: its commonest mail domain (``ReportData.organisation``)."""
+    return one_line(data.organisation) or "Investigated organisation"
 
 
 def _case_window(data: ReportData) -> tuple[datetime, datetime]:
@@ -134,13 +161,13 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         **by,
         description="IP addresses and clients the actor used to read mail in this case.",
     )
-    objects: list[object] = [tool, victim, infra]
+    objects: list[object] = [tool, _extension(tool.id, common), victim, infra]
     for item in observables(data, (first, latest)):
-        pattern = _pattern(item)
+        pattern = indicator_pattern(item.kind, item.value)
         if pattern is None:
             continue
         valid_until = max(item.last_seen, item.first_seen + timedelta(seconds=1))
-        label = "IP address" if item.kind == "ip" else "user agent"
+        label = {"ip": "IP address", "user_agent": "user agent", "app": "app"}[item.kind]
         indicator = stix2.Indicator(
             id=stix_id("indicator", pattern, data.case_key),
             name=one_line(f"Actor {label} {item.value}"),
@@ -151,6 +178,11 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
             valid_from=_utc(item.first_seen),
             valid_until=_utc(valid_until),
             **by,
+            extensions=TOPLEVEL,
+            x_mailscope_kind=item.kind,
+            x_mailscope_tier=item.tier,
+            x_mailscope_records=item.records,
+            x_mailscope_ordinary_accounts=data.ordinary_use.get((item.kind, item.value), 0),
         )
         objects.append(indicator)
         objects.append(
@@ -175,6 +207,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         )
     for technique in sorted({t for f in data.findings for t in f.attack_ids}):
         objects.append(_attack_pattern(technique, by))
+    objects += _mailboxes(data, by)
     scope = data.scope
     incident = stix2.Incident(
         id=stix_id("incident", data.case_key),
@@ -184,6 +217,15 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
             f"messages exposed, {len(data.findings)} findings."
         ),
         **by,
+        extensions=TOPLEVEL,
+        x_mailscope_intrusion_found=scope.intrusion_found,
+        x_mailscope_exposed_messages=scope.exposed_messages,
+        x_mailscope_rules=sorted({f.rule_id for f in data.findings if f.rank >= HIGH}),
+        x_mailscope_techniques=sorted(
+            {t for f in data.findings if f.rank >= HIGH for t in f.attack_ids}
+        ),
+        x_mailscope_blind_spots=[one_line(f"{b.kind}: {b.subject}") for b in data.gaps],
+        x_mailscope_unassessed=_unassessed(data),
     )
     objects.append(incident)
     report = stix2.Report(
@@ -195,7 +237,84 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         object_refs=[o.id for o in objects],  # type: ignore[attr-defined]
     )
     objects.append(report)
-    return stix2.Bundle(objects=objects, id=stix_id("bundle", report.id, *(o.id for o in objects)))  # type: ignore[attr-defined]
+    return stix2.Bundle(
+        objects=objects,
+        id=stix_id("bundle", report.id, *(o.id for o in objects)),  # type: ignore[attr-defined]
+        allow_custom=True,
+    )
+
+
+def _extension(tool: str, common: dict[str, datetime]) -> stix2.ExtensionDefinition:
+    """mailscope's STIX extension: what its ``x_mailscope_*`` and user-account properties
+    mean (the campaign view reads them from a shared bundle)."""
+    return stix2.ExtensionDefinition(
+        id=EXTENSION_ID,
+        created_by_ref=tool,
+        name="mailscope case properties",
+        description=(
+            "Indicators: x_mailscope_kind (ip, user_agent, app), x_mailscope_tier "
+            "(confirmed, suspected), x_mailscope_records, x_mailscope_ordinary_accounts "
+            "(accounts outside the actor that use the value too). Incident: "
+            "x_mailscope_intrusion_found, x_mailscope_exposed_messages, x_mailscope_rules, "
+            "x_mailscope_techniques, x_mailscope_blind_spots, x_mailscope_unassessed. User "
+            "accounts (property extension): department, first_access, last_access, "
+            "exposed_messages of a compromised mailbox."
+        ),
+        schema="https://mailscope.invalid/schema/stix-case-properties-1.json",
+        version="1.0",
+        extension_types=["toplevel-property-extension", "property-extension"],
+        extension_properties=list(TOPLEVEL_PROPERTIES),
+        **common,
+    )
+
+
+def _unassessed(data: ReportData) -> str:
+    """Why the case cannot say whether the organisation was hit ('' when it can)."""
+    if data.empty is not None:
+        return one_line(data.empty.headline)
+    if data.interrupted:
+        return one_line(data.interrupted[0])
+    if not data.scope.present:
+        return "the scope stage has not run"
+    return ""
+
+
+def _mailboxes(data: ReportData, by: dict[str, object]) -> list[object]:
+    """The compromised mailboxes as user-account objects under one observed-data."""
+    accounts = [
+        stix2.UserAccount(
+            user_id=one_line(m.upn),
+            account_login=one_line(m.upn),
+            extensions={
+                EXTENSION_ID: {
+                    "extension_type": "property-extension",
+                    "department": one_line(m.department),
+                    "first_access": m.first_access,
+                    "last_access": m.last_access,
+                    "exposed_messages": m.exposed,
+                }
+            },
+            allow_custom=True,
+        )
+        for m in sorted(data.scope.mailboxes, key=lambda m: m.upn)
+    ]
+    if not accounts:
+        return []
+    first = _parse_time(data.scope.first_access)
+    last = max(_parse_time(data.scope.last_access), first)
+    observed = stix2.ObservedData(
+        id=stix_id("observed-data", "mailboxes", data.case_key),
+        first_observed=first,
+        last_observed=last,
+        number_observed=len(accounts),
+        object_refs=[a.id for a in accounts],
+        **by,
+    )
+    return [*accounts, observed]
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else _utc(EPOCH)
 
 
 def _attack_pattern(technique: str, by: dict[str, object]) -> stix2.AttackPattern:

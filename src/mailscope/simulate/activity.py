@@ -213,7 +213,7 @@ def _annex_desktop(
         ids,
         person=person,
         app=DESKTOP,
-        ip=rng.choice(office_ips(office)),
+        ip=rng.choice(office_ips(office, world.org.network)),
         place=ARLINGTON if OFFICES[office][2] == "Arlington" else WASHINGTON,
         client_info=f"Client=Microsoft Outlook {build};",
         user_agent=DESKTOP_UA.format(build=build.split(".", 2)[2]),

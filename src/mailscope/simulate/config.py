@@ -41,8 +41,20 @@ SCALE_FORMATS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class ActorPlan:
+    """A campaign actor's kit in one organisation (``simulate.campaign``): the addresses it
+    reads from, the app id its tokens name, and the weekday mornings it works."""
+
+    ips: tuple[str, ...]
+    app_id: str = ""  # '' : a new app id in this tenant (the single-tenant default)
+    first_night: int = 1  # index into the period's weekday mornings
+    nights: int = 0  # how many mornings from there it may use (0: the rest of the period)
+
+
+@dataclass(frozen=True)
 class SimConfig:
-    """What to simulate: organisation size, period length, scenario and seed."""
+    """What to simulate: organisation size, period length, scenario and seed; a campaign
+    also names each organisation's domain, networks and actor plan."""
 
     out: Path
     seed: int = 7
@@ -50,6 +62,9 @@ class SimConfig:
     days: int = 21
     scenario: str = "storm-0558"
     variant: str = "mixed"
+    domain: str = "ministry.example"
+    network: int = 0
+    actor: ActorPlan | None = None
 
     def validate(self) -> None:
         """Reject options the generator cannot honour, with a message saying why."""

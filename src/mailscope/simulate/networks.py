@@ -46,13 +46,20 @@ OUTLOOK_SERVICE_IPS = (
 OUTLOOK_SERVICE_AZURE_IPS = ("20.42.65.88", "20.49.104.13")
 
 
-def office_ips(office: int) -> tuple[str, ...]:
-    """Egress NAT addresses of an office, from 203.0.113.0/24 (RFC 5737)."""
+def office_ips(office: int, network: int = 0) -> tuple[str, ...]:
+    """Egress NAT addresses of an office, from 203.0.113.0/24 (RFC 5737) for the default
+    organisation; the other organisations of a campaign (``network`` > 0) each have their
+    own /24 of the benchmarking range 198.19.0.0/16 (RFC 2544)."""
+    if network:
+        return tuple(f"198.19.{network % 128}.{10 + office * 8 + k}" for k in range(4))
     return tuple(f"203.0.113.{10 + office * 8 + k}" for k in range(4))
 
 
-def home_ip(index: int) -> str:
-    """A residential address for person ``index`` from 198.51.100.0/24 and 192.0.2.0/24."""
+def home_ip(index: int, network: int = 0) -> str:
+    """A residential address for person ``index`` from 198.51.100.0/24 and 192.0.2.0/24
+    (another organisation's staff: a /24 of 198.19.128.0/17)."""
+    if network:
+        return f"198.19.{128 + network % 128}.{10 + index % 240}"
     if index < 240:
         return f"198.51.100.{10 + index}"
     return f"192.0.2.{10 + (index - 240) % 200}"

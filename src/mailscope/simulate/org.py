@@ -99,12 +99,21 @@ class Organisation:
     tenant_id: str
     people: list[Person]
     profile: TenantProfile
+    domain: str = DOMAIN
+    network: int = 0  # which office and home networks (networks.office_ips)
     shared: list[Person] = field(default_factory=list)
     members: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shared upn -> readers
     by_upn: dict[str, Person] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_upn = {p.upn: p for p in (*self.people, *self.shared)}
+
+    @property
+    def tenant_name(self) -> str:
+        """The tenant's ``*.onmicrosoft.com`` name (records' ``OrganizationName``)."""
+        if self.domain == DOMAIN:
+            return TENANT_NAME
+        return self.domain.split(".", 1)[0].replace("-", "") + ".onmicrosoft.com"
 
     def in_department(self, department: str) -> list[Person]:
         """People of one department, in directory order."""
@@ -135,10 +144,13 @@ SHARED_MAILBOXES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def build_organisation(rng: random.Random, size: int) -> Organisation:
+def build_organisation(
+    rng: random.Random, size: int, domain: str = DOMAIN, network: int = 0
+) -> Organisation:
     """Staff every department in proportion to its (seed-jittered) weight, with a head per
     bureau, an assistant for each head, administrators in Information Resource Management
-    and the ministry's shared mailboxes."""
+    and the ministry's shared mailboxes; ``domain`` and ``network`` tell the organisations
+    of a campaign apart."""
     profile = draw_profile(rng, len(DEPARTMENTS), len(OFFICES))
     ids = IdSource(rng)
     plan = _staffing_plan(profile, size)
@@ -146,7 +158,7 @@ def build_organisation(rng: random.Random, size: int) -> Organisation:
     people: list[Person] = []
     heads: dict[str, str] = {}
     for index, department in enumerate(plan):
-        upn, given, surname = _new_upn(rng, taken)
+        upn, given, surname = _new_upn(rng, taken, domain)
         role = _role(department, heads, index, plan)
         office = 0 if department in REGIONAL or role != "staff" else rng.randrange(len(OFFICES))
         people.append(
@@ -160,8 +172,8 @@ def build_organisation(rng: random.Random, size: int) -> Organisation:
                 office=office,
                 phone=f"+1 202-555-{rng.randrange(100, 199):04d}",
                 mobile=f"+1 571-555-{rng.randrange(100, 199):04d}",
-                office_ip=_office_ip(rng, profile, office),
-                home_ip=home_ip(index),
+                office_ip=_office_ip(rng, profile, office, network),
+                home_ip=home_ip(index, network),
                 client="desktop" if rng.random() < profile.desktop_share else "owa",
                 executive=role == "head",
                 admin=role == "admin",
@@ -176,8 +188,8 @@ def build_organisation(rng: random.Random, size: int) -> Organisation:
         )
         if role == "head":
             heads[department] = upn
-    shared, members = _shared_mailboxes(rng, ids, people)
-    return Organisation(ids.guid(), people, profile, shared, members)
+    shared, members = _shared_mailboxes(rng, ids, people, domain)
+    return Organisation(ids.guid(), people, profile, domain, network, shared, members)
 
 
 def _staffing_plan(profile: TenantProfile, size: int) -> list[str]:
@@ -192,21 +204,21 @@ def _staffing_plan(profile: TenantProfile, size: int) -> list[str]:
     return plan
 
 
-def _new_upn(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
+def _new_upn(rng: random.Random, taken: set[str], domain: str) -> tuple[str, str, str]:
     given, surname = rng.choice(GIVEN), rng.choice(SURNAME)
     local = f"{given}.{surname}".lower()
-    upn, n = f"{local}@{DOMAIN}", 2
+    upn, n = f"{local}@{domain}", 2
     while upn in taken:
-        upn, n = f"{local}{n}@{DOMAIN}", n + 1
+        upn, n = f"{local}{n}@{domain}", n + 1
     taken.add(upn)
     return upn, given, surname
 
 
-def _office_ip(rng: random.Random, profile: TenantProfile, office: int) -> str:
+def _office_ip(rng: random.Random, profile: TenantProfile, office: int, network: int) -> str:
     """The office NAT address, or the cloud proxy's when the office egresses through it."""
     if office == profile.proxied_office:
         return rng.choice(CLOUD_PROXY_IPS)
-    return rng.choice(office_ips(office))
+    return rng.choice(office_ips(office, network))
 
 
 def _locale(rng: random.Random, profile: TenantProfile) -> str:
@@ -228,7 +240,7 @@ def _phone_app(rng: random.Random, profile: TenantProfile) -> str | None:
 
 
 def _shared_mailboxes(
-    rng: random.Random, ids: IdSource, people: list[Person]
+    rng: random.Random, ids: IdSource, people: list[Person], domain: str
 ) -> tuple[list[Person], dict[str, tuple[str, ...]]]:
     """Shared mailboxes of the departments that exist, each read by two to six of their
     staff with FullAccess (the assistant's executive mailbox is handled apart)."""
@@ -238,7 +250,7 @@ def _shared_mailboxes(
         staff = [p for p in people if p.department == department and not p.executive]
         if len(staff) < 2:
             continue
-        upn = f"{local}@{DOMAIN}"
+        upn = f"{local}@{domain}"
         template = staff[0]
         shared.append(
             Person(

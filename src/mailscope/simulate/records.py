@@ -97,12 +97,19 @@ def _exchange_head(
     return head
 
 
-_ORG: dict[str, str] = {"id": ""}
+_ORG: dict[str, str] = {"id": "", "name": TENANT_NAME}
 
 
-def set_organization_id(tenant_id: str) -> None:
-    """Set the ``OrganizationId`` every record carries (the tenant id)."""
+def set_organization_id(tenant_id: str, name: str = TENANT_NAME) -> None:
+    """Set the ``OrganizationId`` (the tenant id) and ``OrganizationName`` every record
+    carries."""
     _ORG["id"] = tenant_id
+    _ORG["name"] = name
+
+
+def organization_name() -> str:
+    """The tenant's ``*.onmicrosoft.com`` name the records carry."""
+    return _ORG["name"]
 
 
 def mail_items_accessed(
@@ -147,7 +154,7 @@ def mail_items_accessed(
                 {"Name": "MailAccessType", "Value": access},
                 {"Name": "IsThrottled", "Value": str(throttled)},
             ],
-            "OrganizationName": TENANT_NAME,
+            "OrganizationName": _ORG["name"],
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
         }
     )
@@ -201,7 +208,7 @@ def mailbox_item_op(
             "MailboxGuid": mailbox_guid(person.upn),
             "MailboxOwnerSid": user_sid(person.upn),
             "MailboxOwnerUPN": person.upn,
-            "OrganizationName": TENANT_NAME,
+            "OrganizationName": _ORG["name"],
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
         }
     )
@@ -257,7 +264,7 @@ def admin_cmdlet(
             "AppId": app_id,
             "ClientAppId": "",
             "ExternalAccess": False,
-            "OrganizationName": TENANT_NAME,
+            "OrganizationName": _ORG["name"],
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)",
             "Parameters": [{"Name": n, "Value": v} for n, v in parameters],
             "SessionId": ids.guid(),
@@ -299,7 +306,7 @@ def update_inbox_rules(
                 {"Name": "RuleState", "Value": "Enabled"},
                 {"Name": "RuleActions", "Value": actions},
             ],
-            "OrganizationName": TENANT_NAME,
+            "OrganizationName": _ORG["name"],
             "OriginatingServer": "BN0PR09MB6811 (15.20.6455.028)\r\n",
             "SessionId": ids.guid(),
         }

@@ -41,6 +41,7 @@ class SimulationSummary:
     unique_audit_ids: int
     compromised_mailboxes: int
     exposed_messages: int
+    mailboxes: tuple[str, ...] = ()  # the compromised mailboxes' UPNs, as in truth.json
 
 
 def _victims(config: SimConfig, org: Organisation) -> list[Person]:
@@ -65,8 +66,8 @@ def _content_owners(org: Organisation, rng: random.Random, extra: list[str]) -> 
 def simulate(config: SimConfig) -> SimulationSummary:
     """Generate the tenant, hide the scenario in it and write every file under ``out``."""
     config.validate()
-    org = build_organisation(config.rng("org"), config.users)
-    records.set_organization_id(org.tenant_id)
+    org = build_organisation(config.rng("org"), config.users, config.domain, config.network)
+    records.set_organization_id(org.tenant_id, org.tenant_name)
     cast = choose_cast(org, config.rng("cast"), config.days)
     victims = _victims(config, org)
     extra = [
@@ -163,6 +164,7 @@ def _write(world: World) -> SimulationSummary:
         unique_audit_ids=unique,
         compromised_mailboxes=truth["totals"]["mailboxes"],
         exposed_messages=truth["totals"]["exposed_messages"],
+        mailboxes=tuple(sorted(m["upn"] for m in truth["compromised_mailboxes"])),
     )
     write_json(
         out / "simulation.json", {"files": files, "audit_records": unique, "scenario": scenario}

@@ -15,7 +15,7 @@ import orjson
 from mailscope.simulate.evidence import AuditRecord, JsonObject, SignInRecord
 from mailscope.simulate.ids import us_date
 from mailscope.simulate.mail import Message
-from mailscope.simulate.org import DOMAIN, OFFICES, Organisation
+from mailscope.simulate.org import OFFICES, Organisation
 
 PURVIEW_HEADER = (
     "RecordId",
@@ -167,7 +167,7 @@ def write_users_csv(path: Path, org: Organisation) -> int:
                     "",
                     "True",
                     "",
-                    DOMAIN,
+                    org.domain,
                     "2019-03-04T15:22:10Z",
                 )
             )

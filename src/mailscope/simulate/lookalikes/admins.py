@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from mailscope.simulate import records
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.networks import VPN_EXITS
-from mailscope.simulate.org import TENANT_NAME, Person
+from mailscope.simulate.org import Person
 from mailscope.simulate.reads import moment
 from mailscope.simulate.signins import WASHINGTON, App
 from mailscope.simulate.world import Session, World, open_session
@@ -32,7 +32,7 @@ EXO_POWERSHELL = App(
 POWERSHELL_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.19045; en-US) PowerShell/7.3.4"
 )
-HOSTED = f"NAMPR09A004.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations/{TENANT_NAME}"
+HOSTED = "NAMPR09A004.PROD.OUTLOOK.COM/Microsoft Exchange Hosted Organizations"
 Cmdlet = tuple[str, str, list[tuple[str, str]]]  # (operation, ObjectId, parameters)
 
 
@@ -132,7 +132,7 @@ def _cmdlet(world: World, rng: random.Random) -> Cmdlet:
     if kind < 0.75:
         return (
             "New-InboxRule",
-            f"{HOSTED}/{person.object_id}\\Copy to deputy",
+            f"{HOSTED}/{records.organization_name()}/{person.object_id}\\Copy to deputy",
             [
                 ("Mailbox", person.upn),
                 ("Name", "Copy to deputy"),
@@ -143,7 +143,7 @@ def _cmdlet(world: World, rng: random.Random) -> Cmdlet:
     if kind < 0.9:
         return (
             "Add-MailboxFolderPermission",
-            f"{HOSTED}/{person.object_id}",
+            f"{HOSTED}/{records.organization_name()}/{person.object_id}",
             [
                 ("Identity", f"{person.upn}:\\Calendar"),
                 ("User", deputy.upn),

@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 
 from mailscope.simulate.activity import BROWSER_UA
 from mailscope.simulate.evidence import JsonObject
+from mailscope.simulate import records
 from mailscope.simulate.ids import IdSource, iso
 from mailscope.simulate.lookalikes.cast import Cast
 from mailscope.simulate.lookalikes.devices import weekday_from
-from mailscope.simulate.org import TENANT_NAME, Person
+from mailscope.simulate.org import Person
 from mailscope.simulate.signins import WASHINGTON, App
 from mailscope.simulate.world import World, open_session
 
@@ -128,7 +129,7 @@ def discovery_record(
         "Case": case_id,
         "ClientApplication": "EMC",
         "CmdletVersion": "16.0.4217.000",
-        "EffectiveOrganization": TENANT_NAME,
+        "EffectiveOrganization": records.organization_name(),
         "ObjectType": object_type,
         "SecurityComplianceCenterEventType": 0,
         "StartTime": iso(when - timedelta(seconds=2)),

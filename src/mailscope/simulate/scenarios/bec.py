@@ -11,6 +11,7 @@ from mailscope.simulate import records
 from mailscope.simulate.activity import BROWSER_UA, WEB
 from mailscope.simulate.evidence import SignInRecord, Token
 from mailscope.simulate.ids import IdSource
+from mailscope.simulate.networks import VPN_EXITS
 from mailscope.simulate.org import Organisation, Person
 from mailscope.simulate.reads import read_mail
 from mailscope.simulate.scenarios.common import weekday_mornings
@@ -39,6 +40,11 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     ids = IdSource(world.config.rng("bec-ids"))
     victim = victims[0]
     day = weekday_mornings(world)[3]
+    ip, place = ACTOR_IP, LAGOS
+    if world.config.actor is not None:  # in a campaign: the intruder's own exit address
+        ip = world.config.actor.ips[0]
+        place = dict(VPN_EXITS).get(ip, LAGOS)
+        day = weekday_mornings(world)[world.config.actor.first_night]
     tenant = world.org.tenant_id
     for attempt in range(3):
         when = day + timedelta(hours=9, minutes=attempt * 2)
@@ -52,8 +58,8 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                     kind="interactive",
                     person=victim,
                     app=WEB,
-                    ip=ACTOR_IP,
-                    place=LAGOS,
+                    ip=ip,
+                    place=place,
                     session_id=ids.guid(),
                     token_id=ids.token_id(),
                     user_agent=BROWSER_UA,
@@ -70,8 +76,8 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
             ids,
             person=victim,
             app=WEB,
-            ip=ACTOR_IP,
-            place=LAGOS,
+            ip=ip,
+            place=place,
             client_info="Client=OWA;Action=ViewInbox;",
             user_agent=BROWSER_UA,
             start=start,
@@ -79,14 +85,14 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
         )
         for token in session.tokens:
             world.evidence.actor.note(
-                ip=ACTOR_IP,
+                ip=ip,
                 session_id=session.session_id,
                 token_id=token.token_id,
                 app_id=WEB.app_id,
                 user_agent=BROWSER_UA,
             )
         if offset == 0:
-            _rules(world, rng, ids, session.token_at(start), victim, start)
+            _rules(world, rng, ids, session.token_at(start), victim, start, ip)
         before = len(world.evidence.audit)
         for minute in range(5, 110, 4):
             read_mail(
@@ -106,7 +112,7 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
                     when,
                     operation="Send",
                     person=victim,
-                    ip=ACTOR_IP,
+                    ip=ip,
                     client_info=session.client_info,
                     app_id=session.app.app_id,
                     token=session.token_at(when),
@@ -120,7 +126,13 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
 
 
 def _rules(
-    world: World, rng: random.Random, ids: IdSource, token: Token, victim: Person, start: datetime
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    token: Token,
+    victim: Person,
+    start: datetime,
+    ip: str,
 ) -> None:
     """A forwarding rule and a rule that deletes warnings about the compromise."""
     rules = [
@@ -160,7 +172,7 @@ def _rules(
                 when,
                 operation=operation,
                 user=victim.upn,
-                ip=ACTOR_IP,
+                ip=ip,
                 port=rng.randrange(20000, 60000),
                 object_id=f"{victim.upn}\\{parameters[0][1]}",
                 parameters=parameters,

@@ -67,19 +67,26 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     """Emit the actor's reads of every victim's mailbox."""
     rng = world.config.rng("storm-0558")
     ids = IdSource(world.config.rng("storm-0558-ids"))
+    plan = world.config.actor
     nights = weekday_mornings(world)[1:]
     actor_app = ids.guid()
+    addresses, throttle_from = PROXY_IPS + FRESH_VPS_IPS, PROXY_IPS
+    if plan is not None:  # one organisation of a campaign: the actor's kit and calendar
+        end = plan.first_night + plan.nights if plan.nights else None
+        nights = weekday_mornings(world)[plan.first_night : end]
+        actor_app = plan.app_id or actor_app
+        addresses = throttle_from = plan.ips
     for person, technique in zip(victims, techniques(victims, variant), strict=True):
         chosen_nights = sorted(rng.sample(nights, min(len(nights), rng.randrange(2, 4))))
         if technique == "throttled":
-            _throttled(world, rng, ids, person, chosen_nights[0], actor_app)
+            _throttled(world, rng, ids, person, chosen_nights[0], actor_app, throttle_from)
             continue
         for night in chosen_nights:
             start = later(night, rng, 600, 4 * 3600)
             token = _forged_token(
                 ids, start, actor_app if technique != "first-party-app" else records.OWA
             )
-            ip = rng.choice(PROXY_IPS + FRESH_VPS_IPS)
+            ip = rng.choice(addresses)
             if technique == "sync":
                 _sync_night(world, rng, ids, person, start, ip, token, actor_app)
             else:
@@ -152,13 +159,19 @@ def _sync_night(
 
 
 def _throttled(
-    world: World, rng: random.Random, ids: IdSource, victim: Person, night: datetime, app_id: str
+    world: World,
+    rng: random.Random,
+    ids: IdSource,
+    victim: Person,
+    night: datetime,
+    app_id: str,
+    addresses: tuple[str, ...],
 ) -> None:
     """Over 1,000 Bind records in one night: Exchange marks IsThrottled and stops logging
     Bind for 24 h, so everything in the mailbox up to the window's end counts as read."""
     when = night + timedelta(minutes=20)
     token = _forged_token(ids, when, app_id)
-    ip = rng.choice(PROXY_IPS)
+    ip = rng.choice(addresses)
     for _ in range(THROTTLE_THRESHOLD + 30):
         pool = world.received_before(victim.upn, when)
         actor_read(

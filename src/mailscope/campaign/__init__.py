@@ -1,0 +1,1 @@
+"""The campaign view: one actor across many organisations (``mailscope campaign``)."""
