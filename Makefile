@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: install demo test lint test-slow test-faults test-browser browser-deps bench clean
+.PHONY: install demo campaign-demo test lint test-slow test-faults test-campaign test-browser browser-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ demo: $(STAMP)
 		$(DEMO_DIR)/sim/mailboxes --case $(DEMO_DIR)/case
 	@echo "ground truth to compare with: $(DEMO_DIR)/sim/truth.json"
 
+## 25 simulated organisations of 200 people, one actor: simulate, investigate each (two at
+## a time), link them; prints timings and the differences from the truth (none expected).
+campaign-demo: $(STAMP)
+	rm -rf $(DEMO_DIR)/campaign
+	$(BIN)/python bench/campaign.py --orgs 25 --seeds 7 --users 200 --out $(DEMO_DIR)/campaign
+
 ## Quality gates and the default test suite (what CI runs).
 test: $(STAMP) lint
 	$(BIN)/pytest -q
@@ -30,6 +36,10 @@ test: $(STAMP) lint
 ## kill -9 fault injection across ingest, detect, scope and report (about 4 min; CI runs it).
 test-faults: $(STAMP)
 	$(BIN)/pytest -q -m slow tests/store
+
+## Simulated campaigns of 6 and 25 organisations on several seeds (about 6 min; CI runs it).
+test-campaign: $(STAMP)
+	$(BIN)/pytest -q -m slow tests/campaign
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

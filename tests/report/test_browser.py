@@ -23,11 +23,6 @@ from tests.report.tenant import HOSTILE_SUBJECTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 SCREENSHOT_COPY = Path("/tmp/report-screenshot.png")
 
 
@@ -37,19 +32,6 @@ def big_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_case(case, messages_per_mailbox=2500)
     report_case(case, ("html", "json", "csv"))
     return case
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed: run 'make browser-deps'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[browser]'")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()

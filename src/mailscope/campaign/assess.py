@@ -3,9 +3,15 @@
 Organisations with an intrusion are grouped by their links (``links.py``; a link between
 any two members joins their groups). The campaign is the largest group (then the one with
 more mailboxes, then the earliest); an intrusion outside it is ``unrelated_intrusion``,
-never merged. An organisation whose case found no intrusion is ``not_hit`` unless its case
-cannot tell (nothing read, no mail access, an interrupted run, a foreign bundle) or the
-campaign's addresses or apps turn up in its records anyway: then ``unknown``, with why.
+never merged. Several intrusions of which no two are linked make no campaign. An
+organisation whose case found no intrusion is ``not_hit`` unless its case cannot tell
+(nothing read, no mail access, an interrupted run, a foreign bundle) or the campaign's
+addresses or apps turn up in its records anyway: then ``unknown``, with why.
+
+The retro-hunt also measures: a campaign address or app that ordinary accounts of a
+quiet organisation sign in from is shared infrastructure after all (a VPN exit none of
+the hit tenants' staff happened to use), so it stops linking and the groups are formed
+again without it.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from mailscope.campaign.views import OrgView
 from mailscope.errors import UsageError
 
 STATUSES = ("hit", "not_hit", "unrelated_intrusion", "unknown")
-# (kind -> values) of the campaign -> (kind, value, records) found in one organisation.
-Hunter = Callable[[OrgView, dict[str, list[str]]], tuple[tuple[str, str, int], ...]]
+# (kind, value, records, accounts signing in with it) of a campaign value in one case.
+Found = tuple[str, str, int, int]
+# (kind -> values) of the campaign -> what one organisation's records hold of them.
+Hunter = Callable[[OrgView, dict[str, list[str]]], tuple[Found, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,17 +66,26 @@ def assess(views: list[OrgView], hunter: Hunter | None = None) -> Campaign:
         )
     ordered = sorted(views, key=lambda v: v.name)
     shared = shared_infrastructure(ordered)
-    links = pair_links(ordered, shared)
-    groups = _groups(ordered, links)
-    members = groups[0] if groups else ()
-    hunted = _campaign_values(ordered, members, shared)
+    links, groups, members, hunted = _group(ordered, shared)
+    found: dict[str, tuple[Found, ...]] = {}
+    if hunter is not None and hunted and members:
+        quiet = [v for v in ordered if v.intrusion_found is False and not v.unassessed]
+        found = {v.name: hunter(v, hunted) for v in quiet}
+        elsewhere: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        for name, items in found.items():
+            for kind, value, _, accounts in items:
+                if accounts > 0:
+                    elsewhere.setdefault((kind, value), []).append((name, accounts))
+        if elsewhere:
+            shared = shared_infrastructure(ordered, elsewhere)
+            links, groups, members, hunted = _group(ordered, shared)
+    sightings = {
+        name: tuple((k, v, n) for k, v, n, _ in items if v in hunted.get(k, ()))
+        for name, items in found.items()
+    }
     status: dict[str, str] = {}
     why: dict[str, str] = {}
-    sightings: dict[str, tuple[tuple[str, str, int], ...]] = {}
     for view in ordered:
-        quiet = view.intrusion_found is False and not view.unassessed
-        if quiet and hunter is not None and hunted and members:
-            sightings[view.name] = hunter(view, hunted)
         status[view.name], why[view.name] = _status(view, members, sightings.get(view.name, ()))
     return Campaign(
         tuple(ordered),
@@ -79,8 +96,19 @@ def assess(views: list[OrgView], hunter: Hunter | None = None) -> Campaign:
         tuple(links),
         tuple(shared),
         hunted,
-        {name: found for name, found in sightings.items() if found},
+        {name: items for name, items in sightings.items() if items},
     )
+
+
+def _group(
+    views: list[OrgView], shared: list[Shared]
+) -> tuple[list[Link], list[tuple[str, ...]], tuple[str, ...], dict[str, list[str]]]:
+    """Links, groups, the campaign's members and its values, from the shared indicators."""
+    links = pair_links(views, shared)
+    groups = _groups(views, links)
+    # No campaign when several intrusions exist and no two of them are linked.
+    members = groups[0] if groups and (len(groups[0]) > 1 or len(groups) == 1) else ()
+    return links, groups, members, _campaign_values(views, members, shared)
 
 
 def _groups(views: list[OrgView], links: list[Link]) -> list[tuple[str, ...]]:
@@ -131,6 +159,8 @@ def _status(
             return "hit", "the only intrusion among the organisations compared"
         return "hit", "linked to the campaign by the evidence under 'links'"
     if view.intrusion_found:
+        if not members:
+            return "unrelated_intrusion", "no two intrusions share linking evidence: no campaign"
         return "unrelated_intrusion", (
             "an intrusion whose actor shares no linking evidence with the campaign"
         )

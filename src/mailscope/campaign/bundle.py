@@ -111,9 +111,7 @@ def _mailbox(obj: dict[str, Any]) -> Mailbox:
 
 
 def _traces(objects: list[dict[str, Any]]) -> tuple[Trace, ...]:
-    sightings = {
-        o.get("sighting_of_ref"): o for o in objects if o.get("type") == "sighting"
-    }
+    sightings = {o.get("sighting_of_ref"): o for o in objects if o.get("type") == "sighting"}
     found: dict[tuple[str, str], Trace] = {}
     for obj in objects:
         if obj.get("type") != "indicator" or obj.get("pattern_type") != "stix":

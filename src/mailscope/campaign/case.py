@@ -31,7 +31,7 @@ _ATTRIBUTED = {
 # Where the retro-hunt looks for another organisation's indicators, per kind.
 _HUNT = {
     "ip": (("audit_events", "client_ip"), ("signins", "ip")),
-    "app": (("audit_events", "client_app_id"), ("signins", "app_id")),
+    "app": (("audit_events", "client_app_id"), ("audit_events", "app_id"), ("signins", "app_id")),
 }
 
 
@@ -65,13 +65,15 @@ def _record_keys(
     return tuple(str(key) for (key,) in rows)
 
 
-def hunt(case_dir: Path, values: dict[str, list[str]]) -> tuple[tuple[str, str, int], ...]:
-    """(kind, value, records) of the campaign's addresses and apps found in a case's
-    audit and sign-in records (a filtered scan of two columns per table)."""
+def hunt(case_dir: Path, values: dict[str, list[str]]) -> tuple[tuple[str, str, int, int], ...]:
+    """(kind, value, records, accounts) of the campaign's addresses and apps found in a
+    case's audit and sign-in records; ``accounts`` counts the users with a successful sign-in
+    carrying the value (ordinary use: the case found no actor). A filtered scan of one
+    column per table."""
     connection = open_case(case_dir, read_only=True)
     try:
         tables = existing_tables(connection)
-        found: dict[tuple[str, str], int] = {}
+        found: dict[tuple[str, str], list[int]] = {}
         for kind, places in _HUNT.items():
             wanted = sorted(set(values.get(kind, [])))
             if not wanted:
@@ -79,14 +81,21 @@ def hunt(case_dir: Path, values: dict[str, list[str]]) -> tuple[tuple[str, str, 
             for table, column in places:
                 if table not in tables:
                     continue
+                signs_in = (
+                    "count(DISTINCT lower(coalesce(upn, user_id))) FILTER (WHERE success "
+                    "AND kind IN ('interactive', 'noninteractive'))"
+                    if table == "signins"
+                    else "0"
+                )
                 rows = connection.execute(
-                    f"SELECT lower({column}), count(*) FROM {table} "
+                    f"SELECT lower({column}), count(*), {signs_in} FROM {table} "
                     f"WHERE lower({column}) IN (SELECT unnest($wanted)) GROUP BY 1",
                     {"wanted": wanted},
                 ).fetchall()
-                for value, count in rows:
-                    key = (kind, str(value))
-                    found[key] = found.get(key, 0) + int(count)
+                for value, count, accounts in rows:
+                    total = found.setdefault((kind, str(value)), [0, 0])
+                    total[0] += int(count)
+                    total[1] += int(accounts)
     finally:
         connection.close()
-    return tuple((kind, value, found[(kind, value)]) for kind, value in sorted(found))
+    return tuple((kind, value, *found[(kind, value)]) for kind, value in sorted(found))  # type: ignore[misc]

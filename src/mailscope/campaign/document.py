@@ -100,7 +100,8 @@ def _organisation(campaign: Campaign, view: OrgView) -> dict[str, Any]:
         "blind_spots": list(view.blind_spots),
         "unassessed": view.unassessed,
         "sightings": [
-            {"kind": k, "value": v, "records": n} for k, v, n in campaign.sightings.get(view.name, ())
+            {"kind": k, "value": v, "records": n}
+            for k, v, n in campaign.sightings.get(view.name, ())
         ],
     }
 
@@ -152,7 +153,13 @@ def timeline(campaign: Campaign) -> list[dict[str, str]]:
         def add(time: str, event: str, detail: str, org: str = view.name, st: str = status) -> None:
             if time:
                 events.append(
-                    {"time": time, "organisation": org, "status": st, "event": event, "detail": detail}
+                    {
+                        "time": time,
+                        "organisation": org,
+                        "status": st,
+                        "event": event,
+                        "detail": detail,
+                    }
                 )
 
         add(view.first_seen, "first access", f"{len(view.mailboxes)} mailbox(es) in scope")

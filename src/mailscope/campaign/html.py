@@ -68,14 +68,20 @@ def lanes(document: dict[str, Any]) -> tuple[list[Lane], str, str]:
                 f"{org['first_seen'][:10]} to {(org['last_seen'] or org['first_seen'])[:10]}",
             )
         )
-    return sorted(out, key=lambda lane: (lane.start, lane.name)), f"{low:%Y-%m-%d}", f"{high:%Y-%m-%d}"
+    return (
+        sorted(out, key=lambda lane: (lane.start, lane.name)),
+        f"{low:%Y-%m-%d}",
+        f"{high:%Y-%m-%d}",
+    )
 
 
 def matrix(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """Indicator columns (shared by two or more first) and the organisation rows."""
     columns = [s for s in document["shared_infrastructure"] if len(s["organisations"]) > 1]
     columns += [s for s in document["shared_infrastructure"] if len(s["organisations"]) == 1]
-    rows = [o["name"] for o in document["organisations"] if o["status"] != "not_hit" and o["mailboxes"]]
+    rows = [
+        o["name"] for o in document["organisations"] if o["status"] != "not_hit" and o["mailboxes"]
+    ]
     return columns[:MATRIX_COLUMNS], rows
 
 

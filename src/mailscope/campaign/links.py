@@ -67,8 +67,12 @@ class Link:
         return "strong" if self.score >= STRONG_AT else "moderate"
 
 
-def shared_infrastructure(views: list[OrgView]) -> list[Shared]:
-    """Every actor indicator of the organisations with an intrusion, with who used it."""
+def shared_infrastructure(
+    views: list[OrgView], elsewhere: dict[tuple[str, str], list[tuple[str, int]]] | None = None
+) -> list[Shared]:
+    """Every actor indicator of the organisations with an intrusion, with who used it;
+    ``elsewhere``: values that ordinary accounts of quiet organisations sign in with
+    (organisation, accounts), found by the retro-hunt."""
     by_value: dict[tuple[str, str], list[tuple[str, Trace]]] = {}
     for view in views:
         if not view.intrusion_found:
@@ -76,18 +80,26 @@ def shared_infrastructure(views: list[OrgView]) -> list[Shared]:
         for trace in view.traces:
             by_value.setdefault((trace.kind, trace.value), []).append((view.name, trace))
     shared = [
-        Shared(kind, value, tuple(sorted(traces, key=lambda t: t[0])), _excluded(kind, value, traces))
+        Shared(
+            kind,
+            value,
+            tuple(sorted(traces, key=lambda t: t[0])),
+            _excluded(kind, value, traces, (elsewhere or {}).get((kind, value), [])),
+        )
         for (kind, value), traces in by_value.items()
     ]
     return sorted(shared, key=lambda s: (-len(s.traces), s.kind, s.value))
 
 
-def _excluded(kind: str, value: str, traces: list[tuple[str, Trace]]) -> str:
+def _excluded(
+    kind: str, value: str, traces: list[tuple[str, Trace]], elsewhere: list[tuple[str, int]]
+) -> str:
     if kind == "ip" and not identifies(value):
         return "a Microsoft service or non-public address"
     if kind == "app" and value in first_party_apps().keys() | resource_apps().keys():
         return "a Microsoft app"
     common = [(name, t.ordinary_accounts) for name, t in traces if t.ordinary_accounts > 0]
+    common += elsewhere
     if common:
         where = ", ".join(f"{n} ({count})" for n, count in common)
         return f"also used by ordinary accounts in {where}: shared infrastructure"
@@ -170,9 +182,7 @@ def _technique(a: OrgView, b: OrgView) -> list[Evidence]:
 
 def _days_apart(here: Trace, there: Trace) -> float:
     try:
-        spans = [
-            (_parse(t.first_seen), _parse(t.last_seen or t.first_seen)) for t in (here, there)
-        ]
+        spans = [(_parse(t.first_seen), _parse(t.last_seen or t.first_seen)) for t in (here, there)]
     except ValueError:
         return 0.0
     (s1, e1), (s2, e2) = spans

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailscope.campaign.assess import Campaign, assess
+from mailscope.campaign.assess import Campaign, Found, assess
 from mailscope.campaign.bundle import read_bundle
 from mailscope.campaign.case import hunt, read_case
 from mailscope.campaign.document import build_document, write_document
@@ -32,7 +32,7 @@ def read_inputs(cases: list[Path], bundles: list[Path]) -> list[OrgView]:
     return views
 
 
-def _hunter(view: OrgView, values: dict[str, list[str]]) -> tuple[tuple[str, str, int], ...]:
+def _hunter(view: OrgView, values: dict[str, list[str]]) -> tuple[Found, ...]:
     """Retro-hunt the campaign's values in a case (bundles have no records to search)."""
     if view.source_kind != "case":
         return ()

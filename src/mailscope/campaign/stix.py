@@ -89,7 +89,8 @@ def build_bundle(campaign: Campaign) -> stix2.Bundle:
         objects += [indicator, _relationship("indicates", indicator.id, entity.id, by)]
         objects += [_sighting(indicator.id, victims[name], t, by) for name, t in traces]
     return stix2.Bundle(
-        objects=objects, id=stix_id("bundle", entity.id, *(o.id for o in objects))  # type: ignore[attr-defined]
+        objects=objects,
+        id=stix_id("bundle", entity.id, *(o.id for o in objects)),  # type: ignore[attr-defined]
     )
 
 

@@ -54,9 +54,6 @@ class OrgView:
     rules: tuple[str, ...]  # rules that fired at high or critical severity
     techniques: tuple[str, ...]  # ATT&CK technique ids of those rules
     blind_spots: tuple[str, ...]
-    # Records of the case carrying another organisation's campaign indicators although
-    # its own scope found no intrusion (retro-hunt; cases only): kind -> records.
-    sightings: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def first_seen(self) -> str:

@@ -37,7 +37,9 @@ def campaign_command(
     for name in ("organisation", "status", "mailboxes", "linked to"):
         table.add_column(name, overflow="fold")
     for view in campaign.views:
-        links = ", ".join(f"{other} ({link.strength})" for other, link in campaign.links_of(view.name))
+        links = ", ".join(
+            f"{other} ({link.strength})" for other, link in campaign.links_of(view.name)
+        )
         table.add_row(
             safe_text(view.name),
             campaign.status[view.name],

@@ -41,7 +41,7 @@ def ordinary_use(
 ) -> dict[tuple[str, str], int]:
     """(kind, value) of each actor ip, user agent and app -> accounts outside the actor
     that use it; absent when no such account does (or the case has no scope yet)."""
-    if not _NEEDS <= tables:
+    if not tables >= _NEEDS:
         return {}
     found: dict[tuple[str, str], int] = {}
     for kind, selects in _USES.items():

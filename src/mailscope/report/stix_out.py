@@ -9,8 +9,9 @@ the bundle together. The compromised mailboxes are ``user-account`` objects unde
 what the campaign view needs when an organisation shares only this bundle: per indicator
 its tier, record count and how many of the tenant's ordinary accounts also use it; on the
 incident the verdict, exposed messages, rules that fired at high or critical severity and
-their techniques, and blind spots; per mailbox its department, access window and exposure. Ids are UUIDv5 from content and timestamps come from the
-evidence, never the wall clock, so the same case gives a byte-identical bundle.
+their techniques, and blind spots; per mailbox its department, access window and
+exposure. Ids are UUIDv5 from content and timestamps come from the evidence, never the
+wall clock, so the same case gives a byte-identical bundle.
 """
 
 from __future__ import annotations
@@ -39,13 +40,19 @@ EXTENSION_ID = "extension-definition--" + str(
     uuid.uuid5(NAMESPACE, "extension-definition|mailscope-case-properties/1")
 )
 TOPLEVEL = {EXTENSION_ID: {"extension_type": "toplevel-property-extension"}}
-TOPLEVEL_PROPERTIES = tuple(
-    f"x_mailscope_{name}"
-    for name in (
-        "kind tier records ordinary_accounts intrusion_found exposed_messages rules "
-        "techniques blind_spots unassessed"
-    ).split()
+_PROPERTY_NAMES = (
+    "kind",
+    "tier",
+    "records",
+    "ordinary_accounts",
+    "intrusion_found",
+    "exposed_messages",
+    "rules",
+    "techniques",
+    "blind_spots",
+    "unassessed",
 )
+TOPLEVEL_PROPERTIES = tuple(f"x_mailscope_{name}" for name in _PROPERTY_NAMES)
 
 
 @dataclass(frozen=True, slots=True)

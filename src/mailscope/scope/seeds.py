@@ -7,12 +7,16 @@ own:
 - **forged ids**: records whose token or Entra session no sign-in issued although the
   sign-in logs could have shown it (:mod:`mailscope.detect.backing`; CISA AA23-193A);
 - **indicators**: records matching a published indicator inside its validity window;
-- **two independent signals**: a sign-in from an address no other user signed in from and
-  the user had never used (an anomalous origin), followed by a change from that same
-  address or session that an intruder makes and benign tenants rarely show (a hiding or
-  external-forwarding inbox rule, a mail permission or credential given to an app …: a
-  high or critical finding that is not itself about reading mail). Ordinary admin work
-  from home (a mailbox permission, a folder grant) is medium and never a second signal.
+- **two independent signals**: a sign-in from an anomalous origin, followed by a change
+  from that same address or session that an intruder makes and benign tenants rarely show
+  (a hiding or external-forwarding inbox rule, a mail permission or credential given to an
+  app …: a high or critical finding that is not itself about reading mail). An origin is
+  anomalous when the user had never used the address and no other user signed in from it,
+  or when the success came after failed password attempts on that account from the same
+  address within the hour (credential guessing, MITRE T1110) - an address other staff use
+  too (a commercial VPN exit) then names the sessions begun there, never the address.
+  Ordinary admin work from home (a mailbox permission, a folder grant) is medium and never
+  a second signal.
 """
 
 from __future__ import annotations
@@ -199,13 +203,15 @@ def _indicator(details: object) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """A user's first sign-in from an address no other user signed in from."""
+    """A user's first sign-in from an anomalous origin (``shared``: other users sign in
+    from the address too, so it names the sessions and not the address)."""
 
     user: str
     ip: str
     first: datetime
     sessions: tuple[str, ...]
     record: str
+    shared: bool = False
 
 
 def anomalous_origins(connection: duckdb.DuckDBPyConnection) -> list[Origin]:
@@ -228,9 +234,51 @@ def anomalous_origins(connection: duckdb.DuckDBPyConnection) -> list[Origin]:
         ORDER BY 1, 2
         """
     ).fetchall()
-    return [
+    lone = [
         Origin(str(who), str(ip), first, tuple(sessions or ()), str(record))
         for who, ip, first, sessions, record in rows
+        if identifies(str(ip))
+    ]
+    seen = {(o.user, o.ip) for o in lone}
+    guessed = [o for o in guessed_origins(connection) if (o.user, o.ip) not in seen]
+    return sorted([*lone, *guessed], key=lambda o: (o.user, o.ip))
+
+
+def guessed_origins(connection: duckdb.DuckDBPyConnection) -> list[Origin]:
+    """A user's first success from an address that came within the hour after two or more
+    failed sign-ins of that account from the same address (Entra logs the failures with the
+    account's name: credential guessing), whoever else uses the address. The failures are
+    the anomaly: no day of history is needed."""
+    rows = connection.execute(
+        """
+        WITH s AS (
+            SELECT principal AS who, ip, time, session, record_key FROM _activity
+            WHERE source = 'signins' AND success AND kind IN ('interactive', 'noninteractive')
+              AND ip IS NOT NULL AND principal LIKE '%@%'
+        ),
+        failed AS (
+            SELECT lower(coalesce(upn, user_id)) AS who, ip, time FROM signins
+            WHERE NOT success AND ip IS NOT NULL
+        ),
+        firsts AS (SELECT who, ip, min(time) AS first FROM s GROUP BY who, ip),
+        guessed AS (
+            SELECT f.who, f.ip, f.first FROM firsts f
+            WHERE (SELECT count(*) FROM failed x WHERE x.who = f.who AND x.ip = f.ip
+                   AND x.time BETWEEN f.first - INTERVAL 1 HOUR AND f.first) >= 2
+        ),
+        others AS (SELECT ip, count(DISTINCT who) AS users FROM s GROUP BY ip)
+        SELECT g.who, g.ip, g.first,
+            list(DISTINCT s.session ORDER BY s.session) FILTER (
+                WHERE s.session IS NOT NULL AND s.time <= g.first + INTERVAL 1 DAY),
+            arg_min(s.record_key, s.time), any_value(o.users) > 1
+        FROM guessed g JOIN s ON s.who = g.who AND s.ip = g.ip AND s.time >= g.first
+            JOIN others o ON o.ip = g.ip
+        GROUP BY g.who, g.ip, g.first ORDER BY 1, 2
+        """
+    ).fetchall()
+    return [
+        Origin(str(who), str(ip), first, tuple(sessions or ()), str(record), bool(shared))
+        for who, ip, first, sessions, record, shared in rows
         if identifies(str(ip))
     ]
 
@@ -257,17 +305,22 @@ def origin_seeds(connection: duckdb.DuckDBPyConnection) -> list[Seed]:
             )
             if not same_place or (first is not None and first < origin.first - timedelta(hours=1)):
                 continue
-            entities: list[Entity] = [("ip", origin.ip)]
+            entities: list[Entity] = [] if origin.shared else [("ip", origin.ip)]
             entities += [("session", s) for s in origin.sessions]
             entities += [("token", str(t)) for t in tokens or () if t]
             seeds.append(
                 Seed(
                     tuple(dict.fromkeys(entities)),
                     f"{origin.user} signed in from {origin.ip} at {origin.first:%Y-%m-%d %H:%M}, "
-                    "an address no other user signed in from and new to them, then "
-                    f"{rule_id} ({title}): {explanation}",
+                    f"{_anomaly(origin)}, then {rule_id} ({title}): {explanation}",
                     (origin.record, *(str(k) for k in (keys or ())[:2])),
                 )
             )
             break
     return seeds
+
+
+def _anomaly(origin: Origin) -> str:
+    if origin.shared:
+        return "after failed password attempts from there, an address new to them"
+    return "an address no other user signed in from and new to them"

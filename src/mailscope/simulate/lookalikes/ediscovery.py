@@ -15,9 +15,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from mailscope.simulate import records
 from mailscope.simulate.activity import BROWSER_UA
 from mailscope.simulate.evidence import JsonObject
-from mailscope.simulate import records
 from mailscope.simulate.ids import IdSource, iso
 from mailscope.simulate.lookalikes.cast import Cast
 from mailscope.simulate.lookalikes.devices import weekday_from

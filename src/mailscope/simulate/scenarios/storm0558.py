@@ -70,7 +70,8 @@ def generate(world: World, victims: list[Person], variant: str) -> None:
     plan = world.config.actor
     nights = weekday_mornings(world)[1:]
     actor_app = ids.guid()
-    addresses, throttle_from = PROXY_IPS + FRESH_VPS_IPS, PROXY_IPS
+    addresses: tuple[str, ...] = PROXY_IPS + FRESH_VPS_IPS
+    throttle_from: tuple[str, ...] = PROXY_IPS
     if plan is not None:  # one organisation of a campaign: the actor's kit and calendar
         end = plan.first_night + plan.nights if plan.nights else None
         nights = weekday_mornings(world)[plan.first_night : end]

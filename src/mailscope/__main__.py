@@ -1,0 +1,5 @@
+"""``python -m mailscope``: the same command as the ``mailscope`` script."""
+
+from mailscope.cli.main import run
+
+run()
