@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mailscope.campaign.assess import Found, assess
@@ -40,6 +42,10 @@ def test_a_case_that_cannot_see_mail_access_is_unknown_not_clean() -> None:
     assert assess(views).status["blind.example"] == "unknown"
     foreign = [*_chain()[:3], view("shared.example", found=None)]
     assert assess(foreign).status["shared.example"] == "unknown"
+    weak = [*_chain()[:3], replace(view("weak.example", found=False), suspected_mailboxes=1)]
+    campaign = assess(weak)
+    assert campaign.status["weak.example"] == "unknown"
+    assert "suspects 1 mailbox(es)" in campaign.why["weak.example"]
 
 
 def test_campaign_values_in_a_quiet_case_make_it_unknown() -> None:

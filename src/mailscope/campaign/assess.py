@@ -5,7 +5,8 @@ any two members joins their groups). The campaign is the largest group (then the
 more mailboxes, then the earliest); an intrusion outside it is ``unrelated_intrusion``,
 never merged. Several intrusions of which no two are linked make no campaign. An
 organisation whose case found no intrusion is ``not_hit`` unless its case cannot tell
-(nothing read, no mail access, an interrupted run, a foreign bundle) or the campaign's
+(nothing read, no mail access, an interrupted run, a foreign bundle, mailboxes suspected
+on weak links only) or the campaign's
 addresses or apps turn up in its records anyway: then ``unknown``, with why.
 
 The retro-hunt also measures: a campaign address or app that ordinary accounts of a
@@ -69,7 +70,11 @@ def assess(views: list[OrgView], hunter: Hunter | None = None) -> Campaign:
     links, groups, members, hunted = _group(ordered, shared)
     found: dict[str, tuple[Found, ...]] = {}
     if hunter is not None and hunted and members:
-        quiet = [v for v in ordered if v.intrusion_found is False and not v.unassessed]
+        quiet = [
+            v
+            for v in ordered
+            if v.intrusion_found is False and not v.unassessed and not v.suspected_mailboxes
+        ]
         found = {v.name: hunter(v, hunted) for v in quiet}
         elsewhere: dict[tuple[str, str], list[tuple[str, int]]] = {}
         for name, items in found.items():
@@ -166,6 +171,11 @@ def _status(
         )
     if view.intrusion_found is None or view.unassessed:
         return "unknown", view.unassessed or "its source does not say whether it was hit"
+    if view.suspected_mailboxes:
+        return "unknown", (
+            f"its case suspects {view.suspected_mailboxes} mailbox(es) on weak links only: "
+            "no confirmed intrusion, none ruled out"
+        )
     if found:
         listed = ", ".join(f"{value} ({records} records)" for _, value, records in found[:5])
         return "unknown", (

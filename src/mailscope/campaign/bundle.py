@@ -62,6 +62,7 @@ def view_from_bundle(
     if not mailscope_bundle:
         found = True if traces else None
     exposed = incident.get("x_mailscope_exposed_messages")
+    suspected = incident.get("x_mailscope_suspected_mailboxes")
     return OrgView(
         name=_organisation(objects) or fallback_name,
         source=source,
@@ -81,6 +82,7 @@ def view_from_bundle(
         if mailscope_bundle
         else _techniques(objects),
         blind_spots=tuple(str(b) for b in incident.get("x_mailscope_blind_spots") or []),
+        suspected_mailboxes=suspected if isinstance(suspected, int) else 0,
     )
 
 

@@ -99,6 +99,7 @@ def _organisation(campaign: Campaign, view: OrgView) -> dict[str, Any]:
         "links": [_link(view.name, other, link) for other, link in campaign.links_of(view.name)],
         "blind_spots": list(view.blind_spots),
         "unassessed": view.unassessed,
+        "suspected_mailboxes": view.suspected_mailboxes,
         "sightings": [
             {"kind": k, "value": v, "records": n}
             for k, v, n in campaign.sightings.get(view.name, ())

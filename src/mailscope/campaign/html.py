@@ -18,6 +18,8 @@ from mailscope.report.html import CSP, asset, environment
 
 HTML_FILE = "campaign.html"
 MATRIX_COLUMNS = 40  # indicators shown as matrix columns (the most shared first)
+# Blind spots about one tenant's own rules and baselines: counted on the page, not listed.
+TENANT_ONLY = ("rule_skipped:", "no_baseline:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,10 @@ def render_html(document: dict[str, Any]) -> str:
         hidden_columns=max(0, len(document["shared_infrastructure"]) - len(columns)),
         rows=rows,
         cells=cells,
+        comparable={
+            o["name"]: [b for b in o["blind_spots"] if not b.startswith(TENANT_ONLY)]
+            for o in document["organisations"]
+        },
         style=asset("report.css"),
     )
 

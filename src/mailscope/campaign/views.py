@@ -54,6 +54,7 @@ class OrgView:
     rules: tuple[str, ...]  # rules that fired at high or critical severity
     techniques: tuple[str, ...]  # ATT&CK technique ids of those rules
     blind_spots: tuple[str, ...]
+    suspected_mailboxes: int = 0  # mailboxes its case reached on weak links only
 
     @property
     def first_seen(self) -> str:

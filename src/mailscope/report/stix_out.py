@@ -47,6 +47,7 @@ _PROPERTY_NAMES = (
     "ordinary_accounts",
     "intrusion_found",
     "exposed_messages",
+    "suspected_mailboxes",
     "rules",
     "techniques",
     "blind_spots",
@@ -227,6 +228,7 @@ def build_bundle(data: ReportData) -> stix2.Bundle:
         extensions=TOPLEVEL,
         x_mailscope_intrusion_found=scope.intrusion_found,
         x_mailscope_exposed_messages=scope.exposed_messages,
+        x_mailscope_suspected_mailboxes=len(scope.suspected),
         x_mailscope_rules=sorted({f.rule_id for f in data.findings if f.rank >= HIGH}),
         x_mailscope_techniques=sorted(
             {t for f in data.findings if f.rank >= HIGH for t in f.attack_ids}
@@ -262,7 +264,8 @@ def _extension(tool: str, common: dict[str, datetime]) -> stix2.ExtensionDefinit
             "Indicators: x_mailscope_kind (ip, user_agent, app), x_mailscope_tier "
             "(confirmed, suspected), x_mailscope_records, x_mailscope_ordinary_accounts "
             "(accounts outside the actor that use the value too). Incident: "
-            "x_mailscope_intrusion_found, x_mailscope_exposed_messages, x_mailscope_rules, "
+            "x_mailscope_intrusion_found, x_mailscope_exposed_messages, "
+            "x_mailscope_suspected_mailboxes, x_mailscope_rules, "
             "x_mailscope_techniques, x_mailscope_blind_spots, x_mailscope_unassessed. User "
             "accounts (property extension): department, first_access, last_access, "
             "exposed_messages of a compromised mailbox."
