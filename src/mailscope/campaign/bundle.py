@@ -18,7 +18,7 @@ import stix2
 from mailscope.campaign.views import Mailbox, OrgView, Trace
 from mailscope.errors import UsageError
 from mailscope.intel.stix import comparisons
-from mailscope.report.stix_out import EXTENSION_ID
+from mailscope.report.stix_out import EXTENSION_ID, UNNAMED
 
 # mailscope indicator types (intel.stix.PATH_TYPES) -> the kinds organisations are compared on.
 _KINDS = {"ipv4-addr": "ip", "ipv6-addr": "ip", "ip": "ip", "user-agent": "user_agent"}
@@ -87,8 +87,13 @@ def view_from_bundle(
 
 
 def _organisation(objects: list[dict[str, Any]]) -> str:
-    """The organisation the sightings were made at (else any organisation identity)."""
-    names = {o.get("id"): str(o.get("name") or "") for o in objects if _is_org(o)}
+    """The organisation the sightings were made at (else any organisation identity; a
+    mailscope case that could name no domain says so, and the caller names it instead)."""
+    names = {
+        o.get("id"): str(o.get("name") or "")
+        for o in objects
+        if _is_org(o) and o.get("name") != UNNAMED
+    }
     for sighting in (o for o in objects if o.get("type") == "sighting"):
         for ref in sighting.get("where_sighted_refs") or []:
             if names.get(ref):

@@ -21,6 +21,9 @@ from mailscope.report.stix_out import build_bundle
 from mailscope.store.case import open_case
 
 KEYS_PER_TRACE = 3
+# DuckDB's buffer pool while a case is read here: the queries are aggregates and lookups,
+# so memory stays the same whatever the size of the case.
+MEMORY_LIMIT = "256MB"
 # Where each kind of indicator is matched in the attributed records (scope_access rows
 # joined to their mail_access rows).
 _ATTRIBUTED = {
@@ -35,9 +38,15 @@ _HUNT = {
 }
 
 
+def _open(case_dir: Path) -> duckdb.DuckDBPyConnection:
+    connection = open_case(case_dir, read_only=True)
+    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    return connection
+
+
 def read_case(case_dir: Path) -> OrgView:
     """The view of the organisation a case folder investigated."""
-    connection = open_case(case_dir, read_only=True)
+    connection = _open(case_dir)
     try:
         data = load_report_data(case_dir, connection)
         bundle = orjson.loads(build_bundle(data).serialize())
@@ -70,7 +79,7 @@ def hunt(case_dir: Path, values: dict[str, list[str]]) -> tuple[tuple[str, str, 
     case's audit and sign-in records; ``accounts`` counts the users with a successful sign-in
     carrying the value (ordinary use: the case found no actor). A filtered scan of one
     column per table."""
-    connection = open_case(case_dir, read_only=True)
+    connection = _open(case_dir)
     try:
         tables = existing_tables(connection)
         found: dict[tuple[str, str], list[int]] = {}

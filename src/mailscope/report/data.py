@@ -130,21 +130,29 @@ def load_report_data(case_dir: Path, connection: duckdb.DuckDBPyConnection) -> R
     )
 
 
+# Where an organisation's own accounts are named, in order of trust (table, UPN column).
+_ACCOUNT_COLUMNS = (("directory_users", "upn"), ("signins", "upn"), ("audit_events", "user_id"))
+
+
 def _organisation(
     connection: duckdb.DuckDBPyConnection, tables: frozenset[str], mailboxes: list[str]
 ) -> str:
-    """The commonest mail domain of the directory, else of the mailboxes in scope."""
-    rows = _rows(
-        connection,
-        tables,
-        "directory_users",
-        "SELECT lower(split_part(upn, '@', 2)) AS domain, count(*) FROM directory_users "
-        "WHERE contains(upn, '@') GROUP BY domain ORDER BY 2 DESC, 1 LIMIT 1",
-    )
-    if rows:
-        return str(rows[0][0])
+    """The commonest mail domain of the directory, else of the mailboxes in scope, else of
+    the accounts that sign in or act in the audit log ('' when no account has one)."""
     domains = Counter(upn.rpartition("@")[2].lower() for upn in mailboxes if "@" in upn)
-    return min(domains, key=lambda d: (-domains[d], d)) if domains else ""
+    for table, column in _ACCOUNT_COLUMNS:
+        rows = _rows(
+            connection,
+            tables,
+            table,
+            f"SELECT lower(split_part({column}, '@', 2)) AS domain, count(*) FROM {table} "
+            f"WHERE contains({column}, '@') GROUP BY domain ORDER BY 2 DESC, 1 LIMIT 1",
+        )
+        if rows:
+            return str(rows[0][0])
+        if table == "directory_users" and domains:
+            return min(domains, key=lambda d: (-domains[d], d))
+    return ""
 
 
 def _findings(

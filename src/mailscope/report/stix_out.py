@@ -35,6 +35,7 @@ from mailscope.report.visible import one_line
 STIX_NAME = "iocs.stix.json"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.mailscope.invalid")
 EPOCH = datetime(1970, 1, 1)
+UNNAMED = "Investigated organisation"  # the victim identity's name when no domain is known
 HIGH = SEVERITY_ORDER["high"]  # rules at this severity or above name the technique
 EXTENSION_ID = "extension-definition--" + str(
     uuid.uuid5(NAMESPACE, "extension-definition|mailscope-case-properties/1")
@@ -130,7 +131,7 @@ def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[O
 
 def tenant_name(data: ReportData) -> str:
     """The investigated organisation: its commonest mail domain (``ReportData.organisation``)."""
-    return one_line(data.organisation) or "Investigated organisation"
+    return one_line(data.organisation) or UNNAMED
 
 
 def _case_window(data: ReportData) -> tuple[datetime, datetime]:
