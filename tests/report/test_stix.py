@@ -108,3 +108,24 @@ def test_campaign_properties_ride_on_a_declared_extension(report_dir: Path) -> N
     )
     (observed,) = [o for o in objects if o["type"] == "observed-data"]
     assert set(observed["object_refs"]) == {a["id"] for a in accounts}
+
+
+def test_same_bytes_whatever_the_hash_seed(rendered_case: Path, tmp_path: Path) -> None:
+    """stix2 orders custom properties by hash order; the bundle sorts every key."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        case = tmp_path / seed / "cases" / "case-storm"  # the report names the last two parts
+        shutil.copytree(rendered_case, case)
+        subprocess.run(
+            [sys.executable, "-m", "mailscope", "report", "--case", str(case), "--format", "stix"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.append((case / "report" / "iocs.stix.json").read_bytes())
+    assert outputs[0] == outputs[1]

@@ -5,7 +5,7 @@ any two members joins their groups). The campaign is the largest group (then the
 more mailboxes, then the earliest); an intrusion outside it is ``unrelated_intrusion``,
 never merged. Several intrusions of which no two are linked make no campaign. An
 organisation whose case found no intrusion is ``not_hit`` unless its case cannot tell
-(nothing read, no mail access, an interrupted run, a foreign bundle, mailboxes suspected
+(nothing read, no mail access, the scope not run, a foreign bundle, mailboxes suspected
 on weak links only) or the campaign's
 addresses or apps turn up in its records anyway: then ``unknown``, with why.
 

@@ -18,6 +18,7 @@ from mailscope.campaign.bundle import view_from_bundle
 from mailscope.campaign.views import OrgView
 from mailscope.report.data import existing_tables, load_report_data
 from mailscope.report.stix_out import build_bundle
+from mailscope.report.visible import one_line
 from mailscope.store.case import open_case
 
 KEYS_PER_TRACE = 3
@@ -58,7 +59,8 @@ def read_case(case_dir: Path) -> OrgView:
         )
     finally:
         connection.close()
-    return replace(view, traces=traces)
+    interrupted = tuple(f"interrupted: {one_line(i)}" for i in data.interrupted)
+    return replace(view, traces=traces, blind_spots=interrupted + view.blind_spots)
 
 
 def _record_keys(

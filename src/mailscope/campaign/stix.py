@@ -17,7 +17,7 @@ import stix2
 from mailscope import __version__
 from mailscope.campaign.assess import Campaign
 from mailscope.campaign.views import OrgView, Trace
-from mailscope.report.stix_out import indicator_pattern, stix_id
+from mailscope.report.stix_out import bundle_text, indicator_pattern, stix_id
 from mailscope.report.visible import one_line
 
 STIX_FILE = "campaign.stix.json"
@@ -141,5 +141,5 @@ def _observed(view: OrgView, by: dict[str, object]) -> list[object]:
 
 def write_stix(campaign: Campaign, out: Path) -> Path:
     path = out / STIX_FILE
-    path.write_text(build_bundle(campaign).serialize(pretty=True) + "\n", encoding="utf-8")
+    path.write_text(bundle_text(build_bundle(campaign)) + "\n", encoding="utf-8")
     return path

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import stix2
 
 from mailscope import __version__
@@ -280,11 +281,11 @@ def _extension(tool: str, common: dict[str, datetime]) -> stix2.ExtensionDefinit
 
 
 def _unassessed(data: ReportData) -> str:
-    """Why the case cannot say whether the organisation was hit ('' when it can)."""
+    """Why the case cannot say whether the organisation was hit ('' when it can).
+    Interrupted runs are not said here: their sentence carries a wall-clock time, and the
+    bundle depends on the evidence alone (report.html names them)."""
     if data.empty is not None:
         return one_line(data.empty.headline)
-    if data.interrupted:
-        return one_line(data.interrupted[0])
     if not data.scope.present:
         return "the scope stage has not run"
     return ""
@@ -345,7 +346,15 @@ def _attack_pattern(technique: str, by: dict[str, object]) -> stix2.AttackPatter
     )
 
 
+def bundle_text(bundle: stix2.Bundle) -> str:
+    """A bundle as JSON with every key sorted: stix2's pretty order leaves custom
+    properties in an order that changes from one process to the next (even with
+    ``sort_keys``), and the same case must give the same bytes."""
+    document = orjson.loads(bundle.serialize())
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+
+
 def write_stix(data: ReportData, out: Path) -> Path:
     path = out / STIX_NAME
-    path.write_text(build_bundle(data).serialize(pretty=True) + "\n", encoding="utf-8")
+    path.write_text(bundle_text(build_bundle(data)) + "\n", encoding="utf-8")
     return path
