@@ -201,9 +201,15 @@ class _Exprs:
         return f"CASE {whens} END"
 
     def text(self, alias: str) -> str:
+        """``text()`` of a textual field: the stripped value of the ``t`` stage, or NULL
+        when blank (macros expand every argument inline, so stripping once saves work)."""
+        return f"ms_text_of(t_{alias})"
+
+    def stripped(self, alias: str) -> str:
+        """The stripped string value, computed once per record in the ``t`` stage."""
         if alias in self.filled:
-            return f"ms_text({self.s(alias)})"
-        return f"ms_text(e_{alias})"
+            return f"ms_strip({self.s(alias)})"
+        return f"ms_strip(e_{alias})"
 
 
 def rows_sql(fields: str, filled: tuple[str, ...], require_plain: bool) -> str:
@@ -233,8 +239,10 @@ def rows_sql(fields: str, filled: tuple[str, ...], require_plain: bool) -> str:
         ]
     )
     folders, item = e.j("Folders"), e.j("Item")
+    stripped = ", ".join(f"{e.stripped(a)} AS t_{a}" for a in TEXT_FIELDS)
     return f"""
-WITH a AS (SELECT *,
+WITH t AS (SELECT *, {stripped} FROM {fields}),
+a AS (SELECT *,
         {e.pick("CreationTime", "CreationDate")} AS time_src,
         {e.pick(*IP_FIELDS)} AS ip_src,
         ms_nv_get(nv_DeviceProperties, 'SessionId') AS dev_session,
@@ -245,7 +253,7 @@ WITH a AS (SELECT *,
             AS j_throttled,
         TRY_CAST(ms_int({e.j("RecordType")}) AS INTEGER) AS record_type,
         {e.text("Operation")} AS operation
-      FROM {fields}),
+      FROM t),
 b AS (SELECT *,
         coalesce(record_type = 50, false) OR coalesce(operation = 'MailItemsAccessed', false)
             AS is_mia,
