@@ -22,15 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from precision import seed_list  # noqa: E402  (bench/ is the script folder)
 from tests.campaign.pipeline import end_to_end  # noqa: E402
-
-
-def _seeds(text: str) -> list[int]:
-    seeds: list[int] = []
-    for part in text.split(","):
-        low, _, high = part.partition("-")
-        seeds += list(range(int(low), int(high or low) + 1))
-    return seeds
 
 
 def main() -> int:
@@ -51,7 +44,7 @@ def main() -> int:
         "cases MiB | hit | errors |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for seed in _seeds(args.seeds):
+    for seed in seed_list(args.seeds):
         work = (
             (args.out / f"seed-{seed}") if args.out else Path(tempfile.mkdtemp(prefix="campaign-"))
         )

@@ -38,7 +38,8 @@ DEFAULT_SCENARIOS = (
 )
 
 
-def _seeds(text: str) -> list[int]:
+def seed_list(text: str) -> list[int]:
+    """'1-3,7' -> [1, 2, 3, 7]."""
     seeds: list[int] = []
     for part in text.split(","):
         low, _, high = part.partition("-")
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mailscope-precision-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        for seed in _seeds(args.seeds):
+        for seed in seed_list(args.seeds):
             for scenario in scenarios:
                 results.append(run_one(generator, args.generator, scenario, seed, args, work))
     print(HEADER)

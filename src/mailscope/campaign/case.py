@@ -109,4 +109,6 @@ def hunt(case_dir: Path, values: dict[str, list[str]]) -> tuple[tuple[str, str, 
                     total[1] += int(accounts)
     finally:
         connection.close()
-    return tuple((kind, value, *found[(kind, value)]) for kind, value in sorted(found))  # type: ignore[misc]
+    return tuple(
+        (kind, value, n, accounts) for (kind, value), (n, accounts) in sorted(found.items())
+    )

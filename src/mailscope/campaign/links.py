@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mailscope.campaign.views import OrgView, Trace
-from mailscope.detect.apps import first_party_apps, resource_apps
 from mailscope.intel.addresses import identifies
+from mailscope.scope.combos import third_party
 
 WEIGHTS = {"ip": 1.0, "app": 1.0, "user_agent": 0.5, "network": 0.5, "technique": 0.25}
 LINK_AT = 1.0
@@ -96,7 +96,7 @@ def _excluded(
 ) -> str:
     if kind == "ip" and not identifies(value):
         return "a Microsoft service or non-public address"
-    if kind == "app" and value in first_party_apps().keys() | resource_apps().keys():
+    if kind == "app" and not third_party(value):
         return "a Microsoft app"
     common = [(name, t.ordinary_accounts) for name, t in traces if t.ordinary_accounts > 0]
     common += elsewhere

@@ -9,37 +9,32 @@ timestamps come from the evidence: the same inputs give the same bytes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import stix2
 
-from mailscope import __version__
 from mailscope.campaign.assess import Campaign
 from mailscope.campaign.views import OrgView, Trace
-from mailscope.report.stix_out import bundle_text, indicator_pattern, stix_id
+from mailscope.report.stix_out import (
+    bundle_text,
+    indicator_pattern,
+    stix_id,
+    stix_time,
+    tool_identity,
+)
 from mailscope.report.visible import one_line
 
 STIX_FILE = "campaign.stix.json"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else _EPOCH
+_EPOCH = stix_time("")
 
 
 def build_bundle(campaign: Campaign) -> stix2.Bundle:
     members = [campaign.view(name) for name in campaign.members]
-    first = min((_time(v.first_seen) for v in members if v.first_seen), default=_EPOCH)
-    last = max((_time(v.last_seen) for v in members if v.last_seen), default=first)
+    first = min((stix_time(v.first_seen) for v in members if v.first_seen), default=_EPOCH)
+    last = max((stix_time(v.last_seen) for v in members if v.last_seen), default=first)
     common = {"created": last, "modified": last}
-    tool = stix2.Identity(
-        id=stix_id("identity", "mailscope"),
-        name="mailscope",
-        identity_class="system",
-        description=f"mailscope {__version__}",
-        **common,
-    )
+    tool = tool_identity(common)
     by = {"created_by_ref": tool.id, **common}
     key = "|".join(campaign.members)
     boxes = sum(len(v.mailboxes) for v in members)
@@ -73,8 +68,8 @@ def build_bundle(campaign: Campaign) -> stix2.Bundle:
         if pattern is None:
             continue
         traces = [(name, t) for name, t in item.traces if name in victims]
-        start = min(_time(t.first_seen) for _, t in traces)
-        end = max(max(_time(t.last_seen) for _, t in traces), start + timedelta(seconds=1))
+        start = min(stix_time(t.first_seen) for _, t in traces)
+        end = max(max(stix_time(t.last_seen) for _, t in traces), start + timedelta(seconds=1))
         indicator = stix2.Indicator(
             id=stix_id("indicator", pattern, key),
             name=one_line(f"Campaign {item.kind} {item.value}"),
@@ -105,13 +100,13 @@ def _relationship(kind: str, source: str, target: str, by: dict[str, object]) ->
 
 
 def _sighting(indicator: str, victim: str, trace: Trace, by: dict[str, object]) -> stix2.Sighting:
-    start = _time(trace.first_seen)
+    start = stix_time(trace.first_seen)
     return stix2.Sighting(
         id=stix_id("sighting", indicator, victim),
         sighting_of_ref=indicator,
         where_sighted_refs=[victim],
         first_seen=start,
-        last_seen=max(_time(trace.last_seen), start + timedelta(seconds=1)),
+        last_seen=max(stix_time(trace.last_seen), start + timedelta(seconds=1)),
         count=min(max(trace.records, 1), 999_999_999),
         **by,
     )
@@ -127,11 +122,11 @@ def _observed(view: OrgView, by: dict[str, object]) -> list[object]:
     scos += [stix2.UserAccount(user_id=m.upn, account_login=m.upn) for m in view.mailboxes]
     if not scos:
         return []
-    start = _time(view.first_seen)
+    start = stix_time(view.first_seen)
     observed = stix2.ObservedData(
         id=stix_id("observed-data", "campaign", view.name),
         first_observed=start,
-        last_observed=max(_time(view.last_seen), start),
+        last_observed=max(stix_time(view.last_seen), start),
         number_observed=max(1, sum(t.records for t in view.traces if t.kind == "ip")),
         object_refs=[o.id for o in scos],  # type: ignore[attr-defined]
         **by,

@@ -26,12 +26,12 @@ import orjson
 import stix2
 
 from mailscope import __version__
-from mailscope.detect.apps import first_party_apps, resource_apps
 from mailscope.intel.attack import attack_techniques
 from mailscope.intel.stix import EXPORT_PATHS
 from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.records import ReportData
 from mailscope.report.visible import one_line
+from mailscope.scope.combos import third_party
 
 STIX_NAME = "iocs.stix.json"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.mailscope.invalid")
@@ -104,7 +104,6 @@ def indicator_pattern(kind: str, value: str) -> str | None:
 def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[Observable]:
     """Actor IPs, user agents and apps from scope_actor, else from scope.json with the case
     window. Microsoft's own app ids (first-party clients, resources) are never indicators."""
-    microsoft = first_party_apps().keys() | resource_apps().keys()
     found = [
         Observable(
             a.kind,
@@ -118,7 +117,7 @@ def observables(data: ReportData, fallback: tuple[datetime, datetime]) -> list[O
         for a in data.actor
         if a.kind in ("ip", "user_agent", "app")
         and a.value
-        and not (a.kind == "app" and a.value.lower() in microsoft)
+        and (a.kind != "app" or third_party(a.value.lower()))
     ]
     if not found:
         for key, kind in (("ips", "ip"), ("user_agents", "user_agent")):
@@ -141,18 +140,23 @@ def _case_window(data: ReportData) -> tuple[datetime, datetime]:
     return first, latest
 
 
-def build_bundle(data: ReportData) -> stix2.Bundle:
-    """The STIX 2.1 bundle for a case."""
-    first, latest = _case_window(data)
-    when = _utc(latest)
-    common = {"created": when, "modified": when}
-    tool = stix2.Identity(
+def tool_identity(common: dict[str, datetime]) -> stix2.Identity:
+    """mailscope itself, the ``created_by_ref`` of everything it writes."""
+    return stix2.Identity(
         id=stix_id("identity", "mailscope"),
         name="mailscope",
         identity_class="system",
         description=f"mailscope {__version__}",
         **common,
     )
+
+
+def build_bundle(data: ReportData) -> stix2.Bundle:
+    """The STIX 2.1 bundle for a case."""
+    first, latest = _case_window(data)
+    when = _utc(latest)
+    common = {"created": when, "modified": when}
+    tool = tool_identity(common)
     victim_name = tenant_name(data)
     victim = stix2.Identity(
         id=stix_id("identity", "victim", victim_name, data.case_key),
@@ -312,8 +316,8 @@ def _mailboxes(data: ReportData, by: dict[str, object]) -> list[object]:
     ]
     if not accounts:
         return []
-    first = _parse_time(data.scope.first_access)
-    last = max(_parse_time(data.scope.last_access), first)
+    first = stix_time(data.scope.first_access)
+    last = max(stix_time(data.scope.last_access), first)
     observed = stix2.ObservedData(
         id=stix_id("observed-data", "mailboxes", data.case_key),
         first_observed=first,
@@ -325,7 +329,8 @@ def _mailboxes(data: ReportData, by: dict[str, object]) -> list[object]:
     return [*accounts, observed]
 
 
-def _parse_time(text: str) -> datetime:
+def stix_time(text: str) -> datetime:
+    """An ISO-8601 ``Z`` time of scope.json as an aware datetime (the epoch when empty)."""
     return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else _utc(EPOCH)
 
 

@@ -292,17 +292,16 @@ class Staging:
                     f"CREATE TABLE {SCRATCH}.{table} AS SELECT * FROM {ALIAS}.{table}"
                 )
                 continue
-            if table in PUBLISHED:  # staged rows go after the case store's
+            staged = table in PUBLISHED  # its staged rows go after the case store's
+            if staged:
                 connection.execute(
                     f"CREATE OR REPLACE TEMP TABLE _ms_staged AS SELECT * FROM {SCRATCH}.{table}"
                 )
-                connection.execute(f"DELETE FROM {SCRATCH}.{table}")
-            else:
-                connection.execute(f"DELETE FROM {SCRATCH}.{table}")
+            connection.execute(f"DELETE FROM {SCRATCH}.{table}")
             connection.execute(
                 f"INSERT INTO {SCRATCH}.{table} BY NAME SELECT * FROM {ALIAS}.{table}"
             )
-            if table in PUBLISHED:
+            if staged:
                 connection.execute(
                     f"INSERT INTO {SCRATCH}.{table} BY NAME SELECT * FROM _ms_staged"
                 )
