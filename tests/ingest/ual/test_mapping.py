@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailscope.ingest.readers.ual.auditdata import enum_int
+from mailscope.ingest.readers.ual.columns import enum_int
 from mailscope.ingest.readers.ual.keys import RecordKeys, is_guid
 from mailscope.ingest.readers.ual.properties import (
     name_values,

@@ -18,7 +18,7 @@ from mailscope.ingest.containers import (
     looks_like_json_lines,
     unwrap,
 )
-from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.columns import field_maps
 
 Quarantine = Callable[[Bad], None]
 Progress = Callable[[int], None]

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from mailscope.ingest.base import Bad, Item, Skipped, Source
 from mailscope.ingest.containers import unwrap
 from mailscope.ingest.normalise import blank, maybe_json
-from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.properties import python_literal
 from mailscope.ingest.readers.ual.reading import (

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.containers import iter_csv_rows
-from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.properties import as_object
 from mailscope.ingest.readers.ual.reading import (

@@ -12,14 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from mailscope.ingest.base import Row, RowValues
-from mailscope.ingest.normalise import (
-    normalise_folder_path,
-    normalise_message_id,
-    text,
-    to_bool,
-    to_int,
-)
-from mailscope.ingest.readers.ual.properties import as_list, as_object, name_values
+from mailscope.ingest.normalise import normalise_folder_path, normalise_message_id, to_int
+from mailscope.ingest.readers.ual.columns import MAIL_COLUMNS, Record, column_value
+from mailscope.ingest.readers.ual.properties import as_list, as_object
 
 MAIL_ITEMS_ACCESSED = 50
 # Columns a child row copies from its event, so mail_access can be queried on its own.
@@ -41,20 +36,17 @@ EVENT_COLUMNS = (
 )
 
 
-def mail_access_rows(data: Mapping[str, object], event: RowValues) -> list[Row]:
+def mail_access_rows(record: Record, event: RowValues) -> list[Row]:
     """Flatten the folders (and their items) of one MailItemsAccessed record into rows."""
-    properties = name_values(data.get("OperationProperties"))
-    access_type = text(properties.get("MailAccessType") or data.get("MailAccessType"))
-    throttled = to_bool(properties.get("IsThrottled", data.get("IsThrottled")))
     shared: RowValues = {name: event[name] for name in EVENT_COLUMNS}
     shared["event_key"] = event["record_key"]
     shared["event_id"] = event["id"]
-    shared["access_type"] = access_type
-    shared["is_throttled"] = throttled
-    shared["operation_count"] = to_int(data.get("OperationCount"))
-    sync = access_type is not None and access_type.lower() == "sync"
+    for column in MAIL_COLUMNS:
+        shared[column.name] = column_value(record, column)
+    access_type = shared["access_type"]
+    sync = isinstance(access_type, str) and access_type.lower() == "sync"
     rows: list[Row] = []
-    for folder in _folders(data):
+    for folder in _folders(record.data):
         path = normalise_folder_path(folder.get("Path"))
         if sync:
             rows.append(_row(shared, len(rows), path, None, None))

@@ -11,11 +11,12 @@ import orjson
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import decode_head, first_json_char, iter_json_records
-from mailscope.ingest.normalise import parse_time, pick
 from mailscope.ingest.readers.ual.auditdata import audit_rows
+from mailscope.ingest.readers.ual.columns import AUDIT_COLUMNS, Record, column_value
 from mailscope.ingest.readers.ual.keys import RecordKeys
 
 SNIFF_CHARS = 16 * 1024
+MUST_PARSE = tuple(column for column in AUDIT_COLUMNS if column.must_parse)
 
 
 def json_head(head: bytes) -> str | None:
@@ -78,9 +79,11 @@ def audit_item(
         return Bad(line, "record is not a JSON object", raw)
     if not data.get("Operation") and not data.get("CreationTime"):
         return Bad(line, "no Operation and no CreationTime: not an audit record", raw)
-    stamp = pick(data, "CreationTime", "CreationDate")
-    if stamp is not None and parse_time(stamp) is None:
-        return Bad(line, f"event time {str(stamp)[:80]!r} is not a date and time", raw)
+    record = Record(data)
+    for column in MUST_PARSE:
+        value = record.first(column)
+        if value is not None and column_value(record, column) is None:
+            return Bad(line, f"event {column.name} {str(value)[:80]!r} is not a date and time", raw)
     key = keys.key(data.get("Id"), data.get("Operation"), key_content or data)
     try:
         rows = audit_rows(data, key=key, source_format=source_format, raw=raw)

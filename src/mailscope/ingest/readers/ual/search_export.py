@@ -22,7 +22,7 @@ import orjson
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
-from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 
 if TYPE_CHECKING:

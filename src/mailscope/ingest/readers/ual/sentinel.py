@@ -18,7 +18,7 @@ from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.log_analytics import column_names, table_row
-from mailscope.ingest.readers.ual.auditdata import field_maps
+from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
