@@ -166,15 +166,15 @@ def csv_row_chunks(
 ) -> Iterator[Chunk]:
     """Rows of a CSV export: the ``AuditData`` cell as the document, ``extras`` beside it.
 
-    Cells go straight into per-column lists (no dict per row); the Python reader's row dict
-    is rebuilt only for the records the SQL leaves to it.
+    Cells go straight into one list per column (no dict per row), each turned into an Arrow
+    array and freed in turn, so the chunk's Python strings are gone before DuckDB maps it;
+    the Python reader's row dict is rebuilt from the arrays only for the records the SQL
+    leaves to it.
     """
     header, rows = iter_csv_cells(stream)
-    wanted = ("AuditData", *extras)
-    indexes = [header.index(name) if name in header else None for name in wanted]
     while True:
         with _collector_paused():
-            chunk = _csv_chunk(header, itertools.islice(rows, size), wanted, indexes)
+            chunk = _csv_chunk(header, itertools.islice(rows, size), extras)
         if chunk is None:
             return
         yield chunk
@@ -194,37 +194,38 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _csv_chunk(
-    header: list[str],
-    rows: Iterator[tuple[int, list[str] | Bad]],
-    wanted: tuple[str, ...],
-    indexes: list[int | None],
+    header: list[str], rows: Iterator[tuple[int, list[str] | Bad]], extras: tuple[str, ...]
 ) -> Chunk | None:
     """The next rows as a chunk; None when the file had none left."""
     lines: list[int] = []
-    cells: list[list[str]] = []
-    columns: list[list[str]] = [[] for _ in wanted]
+    cells: list[list[str]] = [[] for _ in header]
     bad: list[Bad] = []
     for number, row in rows:
         if isinstance(row, Bad):
             bad.append(row)
             continue
         lines.append(number)
-        cells.append(row)
-        for column, index in zip(columns, indexes, strict=True):
-            column.append("" if index is None else row[index])
+        for values, cell in zip(cells, row, strict=True):
+            values.append(cell)
     if not lines and not bad:
         return None
+    arrays: list[pa.Array] = []
+    for index in range(len(cells)):
+        arrays.append(pa.array(cells[index], pa.large_string()))
+        cells[index] = []  # this column's strings freed before the next is converted
 
     def original(position: int) -> object:
-        return dict(zip(header, cells[position], strict=True))
+        return dict(zip(header, (array[position].as_py() for array in arrays), strict=True))
+
+    def column(name: str) -> pa.Array:
+        if name in header:
+            return arrays[header.index(name)]
+        return pa.array([""] * len(lines), pa.large_string())
 
     return Chunk(
         pa.array(lines, pa.int64()),
-        pa.array(columns[0], pa.large_string()),
+        column("AuditData"),
         original,
-        {
-            name: pa.array(column, pa.string())
-            for name, column in zip(wanted[1:], columns[1:], strict=True)
-        },
+        {name: column(name).cast(pa.string()) for name in extras},
         bad,
     )
