@@ -11,7 +11,9 @@ from __future__ import annotations
 import codecs
 import gc
 import itertools
-from collections.abc import Callable, Iterator
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -229,3 +231,50 @@ def _csv_chunk(
         {name: column(name).cast(pa.string()) for name in extras},
         bad,
     )
+
+
+def read_ahead(chunks: Iterable[Chunk]) -> Generator[Chunk, None, None]:
+    """``chunks``, the next one read by a background thread while the consumer maps this one.
+
+    DuckDB releases the GIL while it runs a statement and keeps both cores busy through
+    only part of the mapping, so the file's parsing (Python's csv) overlaps it. At most one
+    chunk is read ahead of the one being mapped; an error while reading is raised here, in
+    order. Close the generator (``contextlib.closing``) to stop the reader when the
+    consumer stops early: it finishes the chunk it is reading, then ends.
+    """
+    handoff: queue.Queue[tuple[Chunk | None, BaseException | None]] = queue.Queue()
+    ahead = threading.Semaphore(1)  # chunks the reader may read before the consumer takes one
+    stop = threading.Event()
+
+    def produce() -> None:
+        iterator = iter(chunks)
+        try:
+            while True:
+                while not ahead.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
+                if stop.is_set():
+                    return
+                chunk = next(iterator, None)
+                handoff.put((chunk, None))
+                if chunk is None:
+                    return
+                del chunk
+        except BaseException as error:  # handed to the consumer, raised there
+            handoff.put((None, error))
+
+    reader = threading.Thread(target=produce, name="mailscope-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            chunk, error = handoff.get()
+            ahead.release()
+            if error is not None:
+                raise error
+            if chunk is None:
+                return
+            yield chunk
+            del chunk
+    finally:
+        stop.set()
+        reader.join()

@@ -12,6 +12,7 @@ record wins whichever path mapped it, and duplicates are counted as ``store/writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -19,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from mailscope.ingest.base import Bad, Item, Parsed, Skipped, Source
-from mailscope.ingest.bulk.chunks import TRAILING_BLANKS, Chunk
+from mailscope.ingest.bulk.chunks import TRAILING_BLANKS, Chunk, read_ahead
 from mailscope.ingest.bulk.mapping import (
     ITEMS_SQL,
     fields_sql,
@@ -108,13 +109,22 @@ class BulkLoader:
             )
 
     def load_source(
-        self, source: Source, chunks: Callable[[BinaryIO], Iterable[Chunk]]
+        self,
+        source: Source,
+        chunks: Callable[[BinaryIO], Iterable[Chunk]],
+        *,
+        read_ahead_chunks: bool = False,
     ) -> BulkCounts:
-        """Load ``source``, cut into chunks by ``chunks``, with DuckDB's memory capped."""
+        """Load ``source``, cut into chunks by ``chunks``, with DuckDB's memory capped;
+        ``read_ahead_chunks``: the next chunk is read in a thread while this one is mapped
+        (worth a chunk of memory where parsing is dear: Python's csv)."""
         restore = bounded(self.connection)
         try:
             with source.open() as stream:
-                return self.load(chunks(stream))
+                if not read_ahead_chunks:
+                    return self.load(chunks(stream))
+                with closing(read_ahead(chunks(stream))) as ahead:
+                    return self.load(ahead)
         finally:
             restore()
 
