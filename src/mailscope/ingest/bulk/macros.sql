@@ -24,7 +24,7 @@ CREATE OR REPLACE TEMP MACRO ms_kind(j) AS CASE
 CREATE OR REPLACE TEMP MACRO ms_str(j) AS CASE WHEN left(j, 1) = '"' THEN
     CASE WHEN contains(j, '\') THEN j->>'$' ELSE j[2:-2] END END;
 CREATE OR REPLACE TEMP MACRO ms_jblank(j) AS
-    j IS NULL OR j = 'null' OR (left(j, 1) = '"' AND ms_blank(j->>'$'));
+    j IS NULL OR j = 'null' OR (left(j, 1) = '"' AND ms_blank(ms_str(j)));
 -- to_int / enum_int on a JSON value the gate accepted (int32, digit string, blank string).
 CREATE OR REPLACE TEMP MACRO ms_int_ok(j, digits) AS CASE
     WHEN j IS NULL OR j = 'null' THEN true
@@ -80,13 +80,16 @@ CREATE OR REPLACE TEMP MACRO ms_ip(s) AS CASE
     WHEN ms_ipv4(split_part(s, ':', 1)) THEN split_part(s, ':', 1) ELSE s END;
 -- to_bool on a JSON value (booleans, integers, strings); the gate refuses other kinds.
 CREATE OR REPLACE TEMP MACRO ms_bool_ok(j) AS ms_kind(j) IN ('n', 's', 'b', 'i');
-CREATE OR REPLACE TEMP MACRO ms_bool(j) AS CASE ms_kind(j)
-    WHEN 'b' THEN j = 'true' WHEN 'i' THEN CAST(j AS HUGEINT) <> 0
-    WHEN 's' THEN CASE
-        WHEN ms_blank(ms_str(j)) THEN NULL
-        WHEN ms_lower_ascii(ms_strip(ms_str(j))) IN ('true', '1', 'yes', 'y', 'enabled') THEN true
-        WHEN ms_lower_ascii(ms_strip(ms_str(j))) IN ('false', '0', 'no', 'n', 'disabled') THEN false
-        END END;
+-- (One flat CASE: ``CASE ms_kind(j) WHEN …`` would expand ms_kind once per branch. Blank
+-- strings are no true or false word, so they fall through to NULL as in Python.)
+CREATE OR REPLACE TEMP MACRO ms_bool_word(w) AS CASE
+    WHEN w IN ('true', '1', 'yes', 'y', 'enabled') THEN true
+    WHEN w IN ('false', '0', 'no', 'n', 'disabled') THEN false END;
+CREATE OR REPLACE TEMP MACRO ms_bool(j) AS CASE
+    WHEN j IS NULL OR j = 'null' THEN NULL
+    WHEN j = 'true' THEN true WHEN j = 'false' THEN false
+    WHEN left(j, 1) = '"' THEN ms_bool_word(ms_lower_ascii(ms_strip(ms_str(j))))
+    WHEN regexp_full_match(j, '-?[0-9]+') THEN CAST(j AS HUGEINT) <> 0 END;
 -- A [{"Name": …, "Value": …}] list as [{n, v}] (v: the value's JSON text); NULL when some
 -- entry is not an object with a string Name and a Value (the Python reader handles those).
 CREATE OR REPLACE TEMP MACRO ms_nv_of(entries) AS CASE
