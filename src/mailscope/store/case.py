@@ -15,6 +15,7 @@ from mailscope.errors import CaseBusyError, CaseError
 
 SCHEMA_VERSION = "1"
 DEFAULT_MEMORY_LIMIT = "1GB"
+MEMORY_ENV = "MAILSCOPE_MEMORY_LIMIT"  # DuckDB's buffer pool, e.g. 4GB on bigger machines
 STORE_NAME = "case.duckdb"
 # Tables readers may write to; the rest belong to later stages.
 EVIDENCE_TABLES = (
@@ -121,7 +122,7 @@ def bound_memory(connection: duckdb.DuckDBPyConnection) -> None:
     """Keep DuckDB's buffer pool small (it defaults to 80 % of RAM): memory stays bounded
     however large the evidence, and DuckDB spills to disk beyond it.
     ``MAILSCOPE_MEMORY_LIMIT`` (e.g. ``4GB``) overrides the default on bigger machines."""
-    limit = os.environ.get("MAILSCOPE_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+    limit = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT)
     try:
         connection.execute(f"SET memory_limit = '{limit}'")
     except duckdb.Error as error:

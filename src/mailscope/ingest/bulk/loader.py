@@ -11,6 +11,7 @@ record wins whichever path mapped it, and duplicates are counted as ``store/writ
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from mailscope.ingest.bulk.mapping import (
     macros_sql,
     rows_sql,
 )
+from mailscope.store.case import MEMORY_ENV
 from mailscope.store.writer import arrow_schema, arrow_table
 
 TABLES = ("audit_events", "mail_access")
@@ -270,10 +272,13 @@ def _buffer(buffers: dict[str, dict[str, list[object]]], item: Parsed, sha256: s
 
 
 def bounded(connection: duckdb.DuckDBPyConnection) -> Callable[[], None]:
-    """Cap DuckDB's memory for a bulk load; returns the function restoring the old limit."""
+    """Cap DuckDB's memory for a bulk load (``MAILSCOPE_MEMORY_LIMIT`` when the user set it,
+    else ``MEMORY_LIMIT``: the chunks being read and mapped add about half a gigabyte);
+    returns the function restoring the old limit."""
     row = connection.execute("SELECT current_setting('memory_limit')").fetchone()
     previous = str(row[0]) if row else None
-    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    limit = os.environ.get(MEMORY_ENV, MEMORY_LIMIT)
+    connection.execute("SET memory_limit = $limit", {"limit": limit})
 
     def restore() -> None:
         if previous:

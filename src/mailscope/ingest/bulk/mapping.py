@@ -292,11 +292,7 @@ def rows_sql(fields: str, filled: tuple[str, ...], require_plain: bool) -> str:
         for s in dict.fromkeys(s for s in _SOURCES if s.listed)
     )
     sources = ", ".join(f"{e.first(c)} AS src_{c.name}" for c in COLUMNS)
-    early = ("record_type", "operation", "access_type")  # what the MailItemsAccessed tests read
-    values = ", ".join(f"{_Exprs.value(c)} AS {c.name}" for c in COLUMNS if c.name in early)
-    late = ", ".join(
-        f"{_Exprs.value(c)} AS {c.name}" if c.name not in early else c.name for c in COLUMNS
-    )
+    values = ", ".join(f"{_Exprs.value(c)} AS {c.name}" for c in COLUMNS)
     parameters = ", ".join(f"nv_{name}" for name in PARAMETER_LISTS)
     return f"""
 WITH t AS (SELECT *, {stripped}{listed} FROM {fields}),
@@ -313,7 +309,7 @@ c AS (SELECT *,
       FROM b)
 SELECT line, coalesce({gate}, false) AS fast,
     lower({e.string(id_)}) || '|' || lower(ms_strip({e.string(operation)})) AS record_key,
-    {late},
+    {", ".join(c.name for c in COLUMNS)},
     ms_params(list_concat({parameters})) AS parameters,
     is_mia, sync, CASE WHEN is_mia THEN {folders} END AS j_Folders
 FROM c"""
