@@ -1,0 +1,82 @@
+"""A digest of every stored row, to show that a change leaves the case store's values alone.
+
+Each evidence file is ingested on its own into a fresh case, once by the bulk path and once
+record by record; for every table with rows (the run bookkeeping apart: run times and
+durations differ from run to run) it prints the row count and a SHA-256 of the rows sorted.
+Run it on two revisions and compare:
+
+    PYTHONPATH=OLD/src .venv/bin/python bench/store_digest.py FILE... --json old.json
+    .venv/bin/python bench/store_digest.py FILE... --json new.json --compare old.json
+
+``--compare`` exits 1 when any table's count or digest differs, and names it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from mailscope.ingest.pipeline import ingest
+
+# Tables whose rows record when and how long a run took, not what the evidence holds.
+BOOKKEEPING = ("ingest_runs", "evidence", "run_journal", "meta")
+
+
+def digests(path: Path, work: Path) -> dict[str, list[object]]:
+    """``"<file> <path> <table>": [rows, sha256]`` (file as given) for both ingest paths."""
+    out: dict[str, list[object]] = {}
+    for label, bulk in (("bulk", True), ("record", False)):
+        case = work / f"{path.name}-{label}"
+        shutil.rmtree(case, ignore_errors=True)
+        ingest(case, [path], bulk=bulk)
+        store = duckdb.connect(str(case / "case.duckdb"), read_only=True)
+        try:
+            tables = store.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1"
+            ).fetchall()
+            for (table,) in tables:
+                if table in BOOKKEEPING:
+                    continue
+                rows = store.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+                if rows:
+                    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+                    out[f"{path} {label} {table}"] = [len(rows), digest]
+        finally:
+            store.close()
+        shutil.rmtree(case, ignore_errors=True)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--json", type=Path, help="write the digests here")
+    parser.add_argument("--compare", type=Path, help="digests of another revision")
+    args = parser.parse_args()
+    result: dict[str, list[object]] = {}
+    with tempfile.TemporaryDirectory(prefix="store-digest-") as work:
+        for path in args.files:
+            result.update(digests(path, Path(work)))
+    for key, (rows, digest) in sorted(result.items()):
+        print(f"{key} {rows:,} {str(digest)[:16]}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    if args.compare is None:
+        return 0
+    other: dict[str, list[object]] = json.loads(args.compare.read_text())
+    differ = sorted(k for k in result.keys() | other.keys() if result.get(k) != other.get(k))
+    for key in differ:
+        print(f"DIFFERS: {key}: {other.get(key)} -> {result.get(key)}")
+    print(f"{len(result)} tables compared, {len(differ)} differ")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
