@@ -134,3 +134,16 @@ def test_each_source_fills_its_column_on_both_paths(
     finally:
         store.close()
     assert outcome.files[0][4] == 0  # nothing quarantined
+
+
+def test_a_field_read_two_ways_is_refused() -> None:
+    from mailscope.ingest.readers.ual import columns
+
+    clash = (
+        Column("a", "text", (Source("ExtendedProperties", "X"),)),  # an object here …
+        Column("b", "text", (Source("ExtendedProperties", "Y", listed=True),)),
+    )
+    with pytest.raises(ValueError, match="both as an object and as a list"):
+        columns._check(clash)
+    with pytest.raises(ValueError, match="enum"):
+        columns._check((Column("c", "enum", (Source("C"),)),))

@@ -129,6 +129,22 @@ MAIL_COLUMNS: tuple[Column, ...] = (
 FLATTENED = ("Folders", "Item")
 
 
+def _check(columns: tuple[Column, ...]) -> None:
+    """A nested field is read one way (object or name-value list); enums name their table."""
+    listed: dict[str, bool] = {name: True for name in PARAMETER_LISTS}
+    for column in columns:
+        if (column.kind == "enum") != (column.enum is not None):
+            raise ValueError(f"column {column.name}: an enum, and only an enum, names a table")
+        for source in column.sources:
+            if source.key is None:
+                continue
+            if listed.setdefault(source.field, source.listed) != source.listed:
+                raise ValueError(f"{source.field} is read both as an object and as a list")
+
+
+_check((*AUDIT_COLUMNS, *MAIL_COLUMNS))
+
+
 class Record:
     """One AuditData object, its nested objects and name-value lists decoded once."""
 
