@@ -24,6 +24,14 @@ from mailscope.ingest.readers.mailbox.message_row import BODY_LIMIT, MessageFiel
 
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _RECIPIENT_HEADERS = ("To", "Cc", "Bcc")
+# The common form of an address list entry, which getaddresses reads in ~25 µs: a plain
+# dot-atom address, alone or in angle brackets after a display name of words (no quotes,
+# comments, dots, groups or escapes). Anything else is left to getaddresses.
+_DOT_ATOM_ADDRESS = r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_SIMPLE_ENTRY = re.compile(
+    rf"[ \t]*(?:[A-Za-z0-9'_-]+(?: [A-Za-z0-9'_-]+)* ?<(?P<bracketed>{_DOT_ATOM_ADDRESS})>"
+    rf"|(?P<bare>{_DOT_ATOM_ADDRESS}))[ \t]*"
+)
 
 
 def parse_message(data: bytes) -> Message:
@@ -110,11 +118,27 @@ def joined_addresses(values: list[str | None]) -> str | None:
 
 def addresses_of(values: list[str]) -> list[str]:
     """Lower-cased addresses in header values; unparseable entries are kept as written."""
+    simple = _simple_addresses(values)
+    if simple is not None:
+        return simple
     try:
         pairs = getaddresses(values)
     except Exception:  # getaddresses can raise on hostile input in some Python versions
         return [value.strip() for value in values if value.strip()]
     return [address.lower() if "@" in address else address for _, address in pairs if address]
+
+
+def _simple_addresses(values: list[str]) -> list[str] | None:
+    """``addresses_of`` for values made only of common entries, or None (getaddresses'
+    business)."""
+    found: list[str] = []
+    for value in values:
+        for entry in value.split(","):
+            match = _SIMPLE_ENTRY.fullmatch(entry)
+            if match is None:
+                return None
+            found.append((match["bracketed"] or match["bare"]).lower())
+    return found
 
 
 def attachment_names(message: Message) -> str | None:
