@@ -121,3 +121,53 @@ def test_scanner_agrees_with_orjson(
     data = orjson.dumps(records, option=option)
     items = [value for _, value in ArrayScanner(io.BytesIO(data), chunk_size=chunk)]
     assert items == records
+
+
+# Pieces of arrays that are hard to split: braces and commas inside strings, escapes,
+# nested objects, invalid elements, scalars, line breaks.
+_ELEMENTS = st.sampled_from(
+    [
+        '{"a": 1}',
+        '{"s": "},{"}',
+        '{"s": "}]"}',
+        '{"e": "\\\\"}',
+        '{"q": "\\"},"}',
+        '{"n": {"m": {"k": [1, {"x": "}"}]}}, "t": 2}',
+        '{"bad": tru}',
+        '{"trailing": 1,}',
+        '{"u": "caf\\u00e9"}',
+        "42",
+        '"text"',
+        "null",
+        "[1, 2]",
+        "{}",
+    ]
+)
+_GAPS = st.sampled_from([",", ", ", ",\n", " ,\r\n  ", ",\t"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    elements=st.lists(_ELEMENTS, max_size=8),
+    gaps=st.lists(_GAPS, min_size=8, max_size=8),
+    wrapped=st.booleans(),
+    chunk=st.integers(min_value=1, max_value=64) | st.just(1 << 20),
+    truncate=st.integers(min_value=0, max_value=3),
+)
+def test_whole_element_parse_agrees_with_the_tokens(
+    elements: list[str], gaps: list[str], wrapped: bool, chunk: int, truncate: int
+) -> None:
+    body = "".join(e + (gaps[i] if i < len(elements) - 1 else "") for i, e in enumerate(elements))
+    text = f'{{"value": [{body}]}}' if wrapped else f"[\n{body}\n]"
+    data = text.encode()[: len(text.encode()) - truncate]
+
+    def read(fast: bool) -> list[tuple[int, object]]:
+        scanner = ArrayScanner(io.BytesIO(data), chunk_size=chunk)
+        if not fast:
+            scanner._whole_object = lambda begin: None  # type: ignore[method-assign]
+        return [
+            (line, (value.line, value.reason) if isinstance(value, Bad) else value)
+            for line, value in scanner
+        ]
+
+    assert read(fast=True) == read(fast=False)
