@@ -181,8 +181,9 @@ def _salvage(data: bytes, reason: str) -> Iterator[tuple[int, object | Bad]]:
 # A string (group 1 is its closing quote: None when the buffer ends inside it) or a bracket.
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(")?|[\[\]{}]')
 _WRAPPER_BYTES = frozenset(key.encode() for key in WRAPPER_KEYS)
-# Where an array element may end: a closing brace before the next element or the array end.
-_OBJECT_END = re.compile(rb"\}(?=[ \t\r\n]*[,\]])")
+# Where an array element of objects may end: a closing brace before the next object or the
+# array's end (a nested object's brace is followed by a key or another brace instead).
+_OBJECT_END = re.compile(rb"\}(?=[ \t\r\n]*(?:,[ \t\r\n]*\{|\]))")
 _CUTS_TRIED = 64  # cuts tried per element before the tokens take over
 _FAST_BYTES = 1 << 20  # nor beyond this many bytes (one read chunk)
 
@@ -268,10 +269,10 @@ class ArrayScanner:
         when it is not whole in the buffer or not valid JSON (the tokens then decide).
 
         Tokenising every string of every element was most of the cost of reading large
-        arrays. Instead the buffer is cut after each ``}`` that a ``,`` or ``]`` follows and
-        parsed: a cut inside a string or a nested object is no valid JSON, and one with
-        anything after the object's end is none either, so the first cut that parses is
-        exactly the element the tokens would have found.
+        arrays. Instead the buffer is cut after a ``}`` that the next object or the array's
+        end follows, and parsed: a cut inside a string or a nested object is no valid JSON,
+        and one with anything after the object's end is none either, so a cut that parses
+        is exactly the element the tokens would have found.
         """
         buffer = self._buffer
         for attempt, cut in enumerate(_OBJECT_END.finditer(buffer, begin)):
