@@ -6,7 +6,7 @@ a scale-mode stream of audit records topping the log up to ``--records``, and ex
 mailbox content as .mbox files (dated before the intrusion, in the victims' and other
 owners' mailboxes) topping the content up to ``--messages``, so that Sync and throttled
 exposure and the sensitive scan run over tens of thousands of messages.
-Target: ≤ 60 s in total on 2 cores.
+Target (issue 14): ≤ 40 s in total on 2 cores.
 
     .venv/bin/python bench/investigate.py --records 1000000 --messages 50000
 """
