@@ -198,7 +198,7 @@ def main() -> None:
     _timed("scope", lambda: scope_case(case), table)
     _timed("report", lambda: report_case(case), table)
     total = sum(seconds for _, seconds, _ in table)
-    print(f"total    {total:8.1f} s   peak RSS {table[-1][2]:7.0f} MiB (issue 14 target ≤ 40 s on 2 cores)")
+    print(f"total    {total:8.1f} s   peak RSS {table[-1][2]:7.0f} MiB (target ≤ 40 s on 2 cores)")
     document = json.loads((case / "scope.json").read_text())
     print("scope:", json.dumps(document["totals"], sort_keys=True))
 
