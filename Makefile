@@ -45,6 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow

@@ -1,10 +1,10 @@
-"""mailscope: offline investigation of cloud-mail intrusions (Microsoft 365 / Entra ID)."""
+"""mailscope: offline investigation of cloud-mail intrusions (Microsoft 365 / Entra ID).
 
-from importlib.metadata import PackageNotFoundError, version
+The library API (nothing heavy is imported until a stage runs): :func:`investigate` runs
+the whole investigation, ``STAGES`` lists its stages in order; see :mod:`mailscope.stages`.
+"""
 
-try:
-    __version__ = version("mailscope")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
+from mailscope.stages import STAGES, Investigation, Options, Stage, investigate
+from mailscope.version import __version__
 
-__all__ = ["__version__"]
+__all__ = ["STAGES", "Investigation", "Options", "Stage", "__version__", "investigate"]

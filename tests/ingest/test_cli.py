@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mailscope import __version__
 from mailscope.cli import console as console_module
 from mailscope.cli import main
+from mailscope.version import __version__
 from tests.terminal import plain
 
 runner = CliRunner()

@@ -13,11 +13,12 @@ from typing import Any
 import duckdb
 import pytest
 
-from mailscope.ingest.base import Bad, Item, Parsed, Row, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.discover import MAX_RATIO
 from mailscope.ingest.manifest import FILE_FIELDS
 from mailscope.ingest.pipeline import ingest
 from mailscope.ingest.registry import all_readers
+from mailscope.model.row import Row
 
 HEADER = (
     "Received,SenderAddress,RecipientAddress,Subject,Status,ToIP,FromIP,Size,"

@@ -12,11 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from mailscope.cli import main
-from mailscope.ingest.base import Bad, Item, Parsed, Row, Skipped, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Skipped, Source
+from mailscope.ingest.bulk import ual as bulk_ual
 from mailscope.ingest.bulk.loader import BulkCounts
 from mailscope.ingest.manifest import manifest
 from mailscope.ingest.pipeline import ingest
 from mailscope.ingest.readers.ual import management_json
+from mailscope.model.row import Row
 from mailscope.store.case import open_case
 from mailscope.store.empty_evidence import NO_MAIL_ACCESS, empty_evidence
 from tests.ingest.bulk.records import odd_records, write_json_lines
@@ -94,14 +96,14 @@ def test_bulk_path_counts_skipped_records_apart_from_quarantine(
 
     monkeypatch.setattr(management_json.ManagementJsonReader, "_item", skip_us_dates)
     loads: list[BulkCounts] = []
-    bulk_read = management_json.ManagementJsonReader.bulk_read
+    load_json_lines = bulk_ual.load_json_lines
 
-    def counted(self: management_json.ManagementJsonReader, *args: object) -> object:
-        counts = bulk_read(self, *args)  # type: ignore[arg-type]
+    def counted(*args: object, **options: object) -> object:
+        counts = load_json_lines(*args, **options)  # type: ignore[arg-type]
         loads.append(counts)  # type: ignore[arg-type]
         return counts
 
-    monkeypatch.setattr(management_json.ManagementJsonReader, "bulk_read", counted)
+    monkeypatch.setattr(bulk_ual, "load_json_lines", counted)
     [result] = ingest(tmp_path / "case", [path], bulk=True).files
     assert len(loads) == 1  # the bulk path did the work
     assert result.skipped_reasons == {"Test: US-dated record": result.skipped}

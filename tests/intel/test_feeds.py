@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mailscope.detect.ioc_hunt import ioc_detections
 from mailscope.errors import RuleError
-from mailscope.intel.hunt import ioc_detections
 from mailscope.intel.lists import IocFile, read_ioc_file
 from tests.detect.sigma.store import run
 

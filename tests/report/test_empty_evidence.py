@@ -14,8 +14,8 @@ import pytest
 from mailscope.cli import main
 from mailscope.errors import EmptyEvidenceError
 from mailscope.ingest.pipeline import ingest
-from mailscope.report.data import load_report_data
 from mailscope.report.html import render_html
+from mailscope.report.load_data import load_report_data
 from mailscope.report.markdown import render_markdown
 from mailscope.store.case import open_case
 from mailscope.store.empty_evidence import (

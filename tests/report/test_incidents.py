@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from mailscope.report.activity import Activity
 from mailscope.report.incidents import build_incidents
-from mailscope.report.records import ActorIndicator, FindingRecord, ReportData
+from mailscope.report.report_data import ActorIndicator, FindingRecord, ReportData
 from mailscope.report.scope_doc import EMPTY_SCOPE
 
 T0 = datetime(2023, 5, 15, 9)

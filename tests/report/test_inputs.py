@@ -68,7 +68,7 @@ def test_bucket_width_keeps_the_chart_readable(span: timedelta, width: int) -> N
 
 def test_activity_splits_actor_from_everyone_else(tmp_path: Path) -> None:
     from mailscope.report.activity import load_activity
-    from mailscope.report.data import existing_tables
+    from mailscope.report.load_data import existing_tables
 
     build_case(tmp_path / "c")
     connection = open_case(tmp_path / "c", read_only=True)

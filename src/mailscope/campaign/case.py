@@ -16,7 +16,7 @@ import orjson
 
 from mailscope.campaign.bundle import view_from_bundle
 from mailscope.campaign.views import OrgView
-from mailscope.report.data import existing_tables, load_report_data
+from mailscope.report.load_data import existing_tables, load_report_data
 from mailscope.report.stix_out import build_bundle
 from mailscope.report.visible import one_line
 from mailscope.store.case import open_case

@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mailscope import __version__
 from mailscope.report.html import CSP, asset, environment
+from mailscope.version import __version__
 
 HTML_FILE = "campaign.html"
 MATRIX_COLUMNS = 40  # indicators shown as matrix columns (the most shared first)

@@ -24,27 +24,11 @@ def check_evidence(case: Path) -> None:
     """For every stage: refuse (exit 8) when a recorded evidence file changed since it was
     ingested (size or mtime, no reading); warn when one is missing, since the stage reads
     the case, not the files."""
-    from mailscope.store.case import open_case
-    from mailscope.store.locations import (
-        changed_error,
-        differences,
-        missing_warning,
-        recorded_locations,
-    )
+    from mailscope.store.locations import check_recorded
 
-    connection = open_case(case, read_only=True)
-    try:
-        found = differences(recorded_locations(connection))
-    finally:
-        connection.close()
-    changed = [d for d in found if not d.missing]
-    if changed:
-        raise changed_error(changed, case)
-    missing = [d for d in found if d.missing]
-    if missing:
-        err_console.print(
-            f"[bold yellow]warning:[/] {safe_text(missing_warning(missing))}", soft_wrap=True
-        )
+    warning = check_recorded(case)
+    if warning is not None:
+        err_console.print(f"[bold yellow]warning:[/] {safe_text(warning)}", soft_wrap=True)
 
 
 def check_case(case: Path) -> list[Interruption]:

@@ -47,17 +47,19 @@ def detect_command(
     ),
 ) -> None:
     """Run every enabled detection over the case and write its findings."""
-    from mailscope.detect.engine import detect_case
     from mailscope.model.finding import SEVERITY_ORDER
-    from mailscope.store.journal import journalled_run
+    from mailscope.stages import Options, detect
 
     until = _parse_date(baseline_until) if baseline_until else None
     check_evidence(case)
-    with journalled_run(case, "detect") as journal:
-        warn_interrupted(journal.interrupted)
-        run = detect_case(
-            case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel, baseline_until=until
-        )
+    options = Options(
+        rules=tuple(rules),
+        sigma=tuple(sigma),
+        intel=tuple(intel),
+        baseline_until=until,
+        on_interrupted=warn_interrupted,
+    )
+    run = detect(case, options)
     show(_runs_table(run))
     show(_findings_table(run))
     counts = {s: 0 for s in SEVERITY_ORDER}
@@ -114,10 +116,8 @@ def _listing_registry(rules: list[Path]) -> Registry:
     registry = builtin_registry()
     for directory in rules:
         registry.extend(load_user_rules(directory))
-    try:
-        from mailscope.intel.hunt import ioc_detections
-    except ModuleNotFoundError:
-        return registry
+    from mailscope.detect.ioc_hunt import ioc_detections
+
     registry.extend(ioc_detections([]))
     return registry
 

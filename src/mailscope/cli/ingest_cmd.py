@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,10 +74,19 @@ def run_ingest(
     case: Path, evidence: list[Path], *, quiet: bool = False, accept_changed: bool = False
 ) -> IngestRun:
     """Ingest with a Rich progress bar per file (bytes and records) unless ``quiet``."""
-    from mailscope.ingest.pipeline import ingest
+    from mailscope.stages import Options, ingest
 
+    options = Options(evidence=tuple(evidence), accept_changed=accept_changed)
     if quiet:
-        return ingest(case, evidence, accept_changed=accept_changed)
+        return ingest(case, options)
+    with progress_bars() as on_progress:
+        return ingest(case, replace(options, on_progress=on_progress))
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[Tick], None]]:
+    """Progress bars on stderr while the block runs: one per large file (bytes, records,
+    speed, ETA), one for all small files; yields the function that takes ingest's ticks."""
     columns = (
         TextColumn("{task.description}", justify="left"),
         BarColumn(),
@@ -107,7 +119,7 @@ def run_ingest(
                 tasks[tick.path] = task
             progress.update(task, completed=tick.bytes_read, records=tick.records)
 
-        return ingest(case, evidence, on_progress=on_progress, accept_changed=accept_changed)
+        yield on_progress
 
 
 def summary_table(files: list[FileResult], *, title: str) -> Table:

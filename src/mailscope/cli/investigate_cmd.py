@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, cast
 
 import typer
 
-from mailscope.cli.case_state import check_evidence
+from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, err_console, safe_text, show
-from mailscope.cli.ingest_cmd import run_ingest
+from mailscope.cli.ingest_cmd import progress_bars
 from mailscope.cli.scope_cmd import load_document, summary_table
 from mailscope.errors import EmptyEvidenceError
 
 if TYPE_CHECKING:
-    from mailscope.store.empty_evidence import EmptyEvidence
+    from rich.status import Status
 
-T = TypeVar("T")
-STAGES = 4
+    from mailscope.ingest.pipeline import Progress
+    from mailscope.stages import Stage
+    from mailscope.store.empty_evidence import EmptyEvidence
 
 
 def register(app: typer.Typer) -> None:
@@ -45,29 +48,25 @@ def investigate_command(
     Exits 6 (after writing the reports, which say why) when no record could be read from
     any file or the case holds no mailbox-access evidence, unless --allow-empty is given.
     """
-    from mailscope.detect.engine import detect_case
+    from mailscope.stages import STAGES, Options, empty_evidence, run_stages
     from mailscope.store.case import store_path
-    from mailscope.store.journal import journalled_run
 
     if store_path(case).exists():
         check_evidence(case)
-    run = _stage(1, "ingest", lambda: run_ingest(case, evidence, quiet=quiet))
-    for interruption in run.interrupted:
-        err_console.print(f"      earlier run: {safe_text(interruption.message)}", soft_wrap=True)
-    err_console.print(
-        f"      {run.records:,} record(s), {run.quarantined:,} quarantined, {run.skipped:,} skipped"
+    screen = _Screen(quiet=quiet, total=len(STAGES))
+    options = Options(
+        evidence=tuple(evidence),
+        intel=tuple(intel),
+        sigma=tuple(sigma),
+        rules=tuple(rules),
+        on_progress=screen.on_progress,
+        on_step=screen.on_step,
+        on_interrupted=warn_interrupted,
     )
-    with journalled_run(case, "detect"):
-        detected = _stage(
-            2,
-            "detect",
-            lambda: detect_case(case, rules_dirs=rules, sigma_paths=sigma, intel_paths=intel),
-        )
-    err_console.print(f"      {len(detected.findings):,} finding(s)")
-    with journalled_run(case, "scope"):
-        path = _stage(3, "scope", lambda: _scope(case))
-    reports = _stage(4, "report", lambda: _report(case))
-    empty = _empty(case)
+    results = run_stages(case, options, STAGES, around=screen.run)
+    path = cast(Path, results["scope"])
+    reports = cast(list[Path], results["report"])
+    empty = empty_evidence(case)
     if empty is not None:
         _warn(empty)
     show(summary_table(load_document(path)))
@@ -83,17 +82,6 @@ def investigate_command(
         )
 
 
-def _empty(case: Path) -> EmptyEvidence | None:
-    from mailscope.store.case import open_case
-    from mailscope.store.empty_evidence import empty_evidence
-
-    connection = open_case(case, read_only=True)
-    try:
-        return empty_evidence(connection)
-    finally:
-        connection.close()
-
-
 def _warn(empty: EmptyEvidence) -> None:
     """The warning, first thing in the summary: what is missing and which files gave nothing."""
     headline, advice, *files = empty.lines()
@@ -104,24 +92,66 @@ def _warn(empty: EmptyEvidence) -> None:
         console.print(f"[red]  {safe_text(line)}[/]", soft_wrap=True)
 
 
-def _stage(number: int, name: str, work: Callable[[], T]) -> T:
-    """Run one stage with a heading and its wall time on stderr."""
-    err_console.print(f"[bold][{number}/{STAGES}] {name}[/]")
-    started = time.perf_counter()
-    result = work()
-    err_console.print(f"      {name} done in {time.perf_counter() - started:.1f} s")
-    return result
+@dataclass
+class _Screen:
+    """The terminal side of the stages on stderr: a heading, the wall time and the counts of
+    each stage; progress bars while ingest runs, a status line while scope and report run."""
+
+    quiet: bool
+    total: int
+    number: int = 0
+    bars: Callable[[Progress], None] | None = None
+    status: Status | None = None
+
+    def run(self, stage: Stage, work: Callable[[], object]) -> object:
+        self.number += 1
+        err_console.print(f"[bold][{self.number}/{self.total}] {stage.name}[/]")
+        started = time.perf_counter()
+        with self._showing(stage.name):
+            result = work()
+        err_console.print(f"      {stage.name} done in {time.perf_counter() - started:.1f} s")
+        line = _counts(result)
+        if line:
+            err_console.print(f"      {line}")
+        return result
+
+    @contextmanager
+    def _showing(self, name: str) -> Iterator[None]:
+        if name == "ingest":
+            if self.quiet:
+                yield
+                return
+            with progress_bars() as self.bars:
+                yield
+            self.bars = None
+            return
+        label = {"scope": "scope…", "report": "rendering reports…"}.get(name)
+        if label is None:
+            yield
+            return
+        with err_console.status(label) as self.status:
+            yield
+        self.status = None
+
+    def on_progress(self, tick: Progress) -> None:
+        if self.bars is not None:
+            self.bars(tick)
+
+    def on_step(self, step: str) -> None:
+        if self.status is not None:
+            self.status.update(f"scope: {step}…")
 
 
-def _scope(case: Path) -> Path:
-    from mailscope.scope.run import scope_case
+def _counts(result: object) -> str:
+    """The line under a stage's heading: records read, or findings made."""
+    from mailscope.detect.engine import DetectRun
+    from mailscope.ingest.pipeline import IngestRun
 
-    with err_console.status("scope…") as status:
-        return scope_case(case, on_step=lambda step: status.update(f"scope: {step}…"))
-
-
-def _report(case: Path) -> list[Path]:
-    from mailscope.report.render import report_case  # lazy: templates load only when needed
-
-    with err_console.status("rendering reports…"):
-        return report_case(case)
+    if isinstance(result, IngestRun):
+        return (
+            f"{result.records:,} record(s), {result.quarantined:,} quarantined, "
+            f"{result.skipped:,} skipped"
+        )
+    if isinstance(result, DetectRun):
+        return f"{len(result.findings):,} finding(s)"
+    return ""

@@ -7,9 +7,9 @@ from importlib import import_module
 
 import typer
 
-from mailscope import __version__
 from mailscope.cli.console import print_error
 from mailscope.errors import MailscopeError
+from mailscope.version import __version__
 
 app = typer.Typer(
     name="mailscope",

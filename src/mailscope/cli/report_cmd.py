@@ -36,12 +36,12 @@ def report_command(
     ),
 ) -> None:
     """Write report.html, findings/scope JSON, STIX, Timesketch timeline, CSV and Markdown."""
-    from mailscope.report.render import report_case
+    from mailscope.stages import Options, report
 
     chosen = parse_formats(formats)
     check_case(case)
     check_evidence(case)
-    written = report_case(case, chosen)
+    written = report(case, Options(formats=chosen))
     print_summary(case, written)
 
 

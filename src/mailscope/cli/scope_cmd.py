@@ -24,14 +24,15 @@ def scope_command(
     case: Path = typer.Option(..., "--case", help="Case folder (ingested and detected)."),
 ) -> None:
     """Derive the scope from findings and evidence; write CASE/scope.json."""
-    from mailscope.scope.run import scope_case
-    from mailscope.store.journal import journalled_run
+    from mailscope.stages import Options, scope
 
     check_evidence(case)
-    with journalled_run(case, "scope") as journal:
-        warn_interrupted(journal.interrupted)
-        with err_console.status("scoping…") as status:
-            path = scope_case(case, on_step=lambda name: status.update(f"scope: {name}…"))
+    with err_console.status("scoping…") as status:
+        options = Options(
+            on_step=lambda name: status.update(f"scope: {name}…"),
+            on_interrupted=warn_interrupted,
+        )
+        path = scope(case, options)
     show(summary_table(load_document(path)))
     console.print(f"wrote {safe_text(path)}")
 

@@ -183,14 +183,6 @@ def _add_sigma(registry: Registry, paths: Sequence[Path]) -> list[object]:
 
 def _add_intel(registry: Registry, paths: Sequence[Path]) -> None:
     """IOC retro-hunts; the bundled Storm-0558 pack loads even without ``--intel``."""
-    try:
-        from mailscope.intel.hunt import ioc_detections
-    except ModuleNotFoundError as error:
-        if error.name is not None and not error.name.startswith("mailscope.intel"):
-            raise
-        if paths:
-            raise RuleError(
-                "IOC hunting is not available in this build", hint="drop --intel"
-            ) from error
-        return
+    from mailscope.detect.ioc_hunt import ioc_detections
+
     registry.extend(ioc_detections(list(paths)))

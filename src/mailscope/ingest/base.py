@@ -14,15 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
-RowValues = dict[str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One normalised row for ``table``; ``values['record_key']`` is its de-duplication key."""
-
-    table: str
-    values: RowValues
+from mailscope.model.row import Row
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from mailscope import __version__
 from mailscope.store.case import column_or, decode_counts
 from mailscope.store.locations import recorded_locations
+from mailscope.version import __version__
 
 MANIFEST_NAME = "manifest.json"
 FILE_FIELDS = (

@@ -23,19 +23,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 import duckdb
 import orjson
 
-from mailscope import __version__
-from mailscope.ingest.base import Bad, Item, Reader, Row, Skipped, Source
+from mailscope.ingest.base import Bad, Item, Reader, Skipped, Source
 from mailscope.ingest.bulk.loader import TABLES as BULK_TABLES
+from mailscope.ingest.bulk.ual import BulkReader, bulk_load
 from mailscope.ingest.discover import Refused, discover
 from mailscope.ingest.manifest import write_manifest
 from mailscope.ingest.readers.mailbox import eml, mbox, msg, pst
 from mailscope.ingest.registry import all_readers, sniff
 from mailscope.ingest.results import FileResult
+from mailscope.model.row import Row
 from mailscope.store.case import open_case
 from mailscope.store.faults import fault_point
 from mailscope.store.journal import Interruption, JournalledRun, journalled_run
@@ -53,6 +54,7 @@ from mailscope.store.locations import (
 from mailscope.store.staging import LocationChanges, Staging
 from mailscope.store.verify import CHANGED, verify
 from mailscope.store.writer import BatchWriter, insert_rows
+from mailscope.version import __version__
 
 UNRECOGNISED = "unrecognised"
 REFUSED = "refused"
@@ -81,29 +83,6 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-class BulkCounted(Protocol):
-    """What a reader's ``bulk_read`` reports: records read, primary rows sent and inserted,
-    and records skipped by reason."""
-
-    records: int
-    primary: int
-    inserted: int
-    skipped: dict[str, int]
-
-
-class BulkRead(Protocol):
-    """A reader's optional bulk path: (source, connection, quarantine) -> counts, or None for
-    a file it does not load in bulk; ``progress`` gets the records stored so far."""
-
-    def __call__(
-        self,
-        source: Source,
-        connection: duckdb.DuckDBPyConnection,
-        quarantine: Callable[[Bad], None],
-        progress: Callable[[int], None] | None = None,
-    ) -> BulkCounted | None: ...
 
 
 @dataclass
@@ -268,9 +247,8 @@ class _Session:
         self.unsettled_shas.add(found.sha256)
         self.writer.file_order += 1
         wanted = found.size >= BULK_MIN_BYTES if self.bulk is None else self.bulk
-        bulk = getattr(reader, "bulk_read", None) if wanted else None
-        if bulk is not None:
-            loaded = self._bulk_read(found, reader.name, bulk, on_progress)
+        if wanted and isinstance(reader, BulkReader):
+            loaded = self._bulk_read(found, reader, on_progress)
             if loaded is not None:
                 return loaded
         result, primary = self._read(found, reader, on_progress)
@@ -312,7 +290,7 @@ class _Session:
         return result, primary
 
     def _bulk_read(
-        self, source: Source, name: str, bulk: BulkRead, on_progress: ProgressFn | None
+        self, source: Source, reader: BulkReader, on_progress: ProgressFn | None
     ) -> FileResult | None:
         """Load a file through its reader's bulk (SQL) path; None to read it record by record.
 
@@ -320,7 +298,7 @@ class _Session:
         failure rolls the file back and leaves it to the record-by-record path.
         """
         self.settle()
-        result = FileResult(source.display, source.sha256, source.size, name)
+        result = FileResult(source.display, source.sha256, source.size, reader.name)
         clock = time.perf_counter()
         marks = {table: self._next_rowid(table) for table in BULK_TABLES}
         # Ticks once each chunk is stored: the bytes read so far (a chunk is read just before
@@ -335,8 +313,12 @@ class _Session:
                 on_progress(Progress(source.display, source.size, counter.bytes_read, records))
 
         try:
-            counts = bulk(
-                counted, self.connection, lambda bad: self._quarantine_bad(result, bad), progress
+            counts = bulk_load(
+                reader,
+                counted,
+                self.connection,
+                lambda bad: self._quarantine_bad(result, bad),
+                progress,
             )
         except (duckdb.Error, ValueError, OSError):
             counts = None

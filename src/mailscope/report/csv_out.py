@@ -14,7 +14,7 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mailscope.report.records import ReportData, iso
+from mailscope.report.report_data import ReportData, iso
 from mailscope.report.visible import visible
 
 # Characters that make Excel/LibreOffice/Sheets treat a cell as a formula or DDE call.

@@ -18,15 +18,15 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from mailscope import __version__
 from mailscope.intel.attack import technique_name
 from mailscope.model.finding import SEVERITY_ORDER
-from mailscope.report import tables
+from mailscope.report import html_tables
 from mailscope.report.activity import span_label
 from mailscope.report.charts import Bar, Chart, hbar_chart, timeline_chart
 from mailscope.report.incidents import Incident, build_incidents
-from mailscope.report.records import FindingRecord, ReportData
+from mailscope.report.report_data import FindingRecord, ReportData
 from mailscope.report.visible import one_line, visible
+from mailscope.version import __version__
 
 REPORT_NAME = "report.html"
 ENTITY_LIMIT = 12
@@ -132,7 +132,7 @@ def _entities(finding: FindingRecord) -> tuple[EntityList, ...]:
 
 
 def _window(first_seen: datetime | None, last_seen: datetime | None) -> str:
-    first, last = tables.when(first_seen), tables.when(last_seen)
+    first, last = html_tables.when(first_seen), html_tables.when(last_seen)
     window = first if not last or last == first else f"{first} – {last}"
     return f"{window} UTC" if window else ""
 
@@ -208,8 +208,8 @@ def environment(package: str = "mailscope.report") -> Environment:
     env.filters["vis"] = visible
     env.filters["line"] = one_line
     env.filters["num"] = lambda n: f"{n:,}"
-    env.filters["when"] = tables.when
-    env.filters["iso_display"] = tables.iso_display
+    env.filters["when"] = html_tables.when
+    env.filters["iso_display"] = html_tables.iso_display
     env.filters["technique"] = lambda t: technique_name(t) or ""
     return env
 
@@ -233,16 +233,16 @@ def render_html(data: ReportData, generated_at: datetime) -> str:
         timeline_span=span_label(data.activity.buckets),
         departments=department_chart(data),
         mailbox_bars=mailbox_chart(data),
-        t_mailboxes=tables.mailbox_table(data),
-        t_suspected=tables.suspected_table(data),
-        t_exposed=tables.exposed_table(data),
-        t_people=tables.people_table(data),
-        t_actor=tables.actor_table(data),
-        t_evidence=tables.evidence_table(data),
-        t_blind=tables.blind_spot_table(data),
-        t_coverage=tables.coverage_table(data),
-        t_rules=tables.rule_run_table(data),
-        t_quarantine=tables.quarantine_table(data),
+        t_mailboxes=html_tables.mailbox_table(data),
+        t_suspected=html_tables.suspected_table(data),
+        t_exposed=html_tables.exposed_table(data),
+        t_people=html_tables.people_table(data),
+        t_actor=html_tables.actor_table(data),
+        t_evidence=html_tables.evidence_table(data),
+        t_blind=html_tables.blind_spot_table(data),
+        t_coverage=html_tables.coverage_table(data),
+        t_rules=html_tables.rule_run_table(data),
+        t_quarantine=html_tables.quarantine_table(data),
         quarantined=sum(q.records for q in data.quarantine),
         skipped=sum(e.skipped for e in data.evidence),
         style=asset("report.css"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mailscope.model.finding import SEVERITY_ORDER
-from mailscope.report.records import FindingRecord, ReportData
+from mailscope.report.report_data import FindingRecord, ReportData
 
 SAME_INCIDENT = timedelta(days=7)
 _ACTOR_KEYS = {"ip": "ips", "session": "sessions", "token": "tokens", "app": "apps"}

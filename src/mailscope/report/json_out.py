@@ -6,7 +6,7 @@ from pathlib import Path
 
 import orjson
 
-from mailscope.report.records import FindingRecord, ReportData, iso
+from mailscope.report.report_data import FindingRecord, ReportData, iso
 from mailscope.report.scope_doc import SCOPE_NAME
 
 FINDINGS_NAME = "findings.jsonl"

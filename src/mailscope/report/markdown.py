@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mailscope.report.records import ReportData, iso
-from mailscope.report.tables import ACTOR_KIND_NAMES, iso_display
+from mailscope.report.html_tables import ACTOR_KIND_NAMES, iso_display
+from mailscope.report.report_data import ReportData, iso
 from mailscope.report.visible import one_line
 
 SUMMARY_NAME = "summary.md"

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from mailscope.errors import UsageError
 from mailscope.report.csv_out import write_csvs
-from mailscope.report.data import load_report_data
 from mailscope.report.formats import FORMATS, REPORT_DIR
 from mailscope.report.html import write_html
 from mailscope.report.json_out import write_json
+from mailscope.report.load_data import load_report_data
 from mailscope.report.markdown import write_markdown
-from mailscope.report.records import ReportData
+from mailscope.report.report_data import ReportData
 from mailscope.report.stix_out import write_stix
 from mailscope.report.timeline import write_timeline
 from mailscope.store.case import open_case

@@ -25,13 +25,13 @@ from pathlib import Path
 import orjson
 import stix2
 
-from mailscope import __version__
 from mailscope.intel.attack import attack_techniques
 from mailscope.intel.stix import EXPORT_PATHS
 from mailscope.model.finding import SEVERITY_ORDER
-from mailscope.report.records import ReportData
+from mailscope.report.report_data import ReportData
 from mailscope.report.visible import one_line
 from mailscope.scope.combos import third_party
+from mailscope.version import __version__
 
 STIX_NAME = "iocs.stix.json"
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "stix.mailscope.invalid")

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import orjson
 
-from mailscope.report.data import existing_tables, text_or_empty
-from mailscope.report.records import FindingRecord, ReportData
+from mailscope.report.load_data import existing_tables, text_or_empty
+from mailscope.report.report_data import FindingRecord, ReportData
 from mailscope.report.visible import one_line
 from mailscope.store.case import open_case
 

@@ -17,7 +17,7 @@ import jsonschema
 import orjson
 
 from mailscope.scope.evidence import MailboxEntry
-from mailscope.scope.exposed import ExposedMessage
+from mailscope.scope.exposed_messages import ExposedMessage
 from mailscope.scope.exposure import BASES, MailboxExposure
 from mailscope.scope.org import Person, department_of, department_share
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import duckdb
 
-from mailscope.scope import tables
+from mailscope.scope import write_tables
 from mailscope.scope.activity import build_activity
 from mailscope.scope.actor import CONFIRMED, Actor, cluster_actor, write_actor_rows
 from mailscope.scope.blind_spots import find_blind_spots
 from mailscope.scope.combos import load_graph
 from mailscope.scope.document import ActorSummary, build_document, write_document
 from mailscope.scope.evidence import mailbox_entries
-from mailscope.scope.exposed import exposed_messages
+from mailscope.scope.exposed_messages import exposed_messages
 from mailscope.scope.exposure import compute_exposure
 from mailscope.scope.org import load_directory
 from mailscope.store.case import open_case
@@ -44,13 +44,13 @@ def scope_case(case_dir: Path, on_step: StepFn | None = None) -> Path:
         directory = load_directory(connection)
         step("writing results")
         connection.execute("BEGIN")
-        tables.clear_scope_tables(connection)
-        tables.write_actor(connection, actor)
-        tables.write_access(connection)
-        tables.write_mailboxes(connection, entries)
-        tables.write_messages(connection, messages)
-        tables.write_people(connection, boxes, messages, directory)
-        tables.write_blind_spots(connection, find_blind_spots(connection, boxes))
+        write_tables.clear_scope_tables(connection)
+        write_tables.write_actor(connection, actor)
+        write_tables.write_access(connection)
+        write_tables.write_mailboxes(connection, entries)
+        write_tables.write_messages(connection, messages)
+        write_tables.write_people(connection, boxes, messages, directory)
+        write_tables.write_blind_spots(connection, find_blind_spots(connection, boxes))
         connection.execute("COMMIT")
         summary = actor_summary(connection, actor)
         document = build_document(boxes, messages, summary, directory, entries)

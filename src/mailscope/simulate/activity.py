@@ -12,8 +12,9 @@ from mailscope.simulate.delegates import delegate_reads
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.networks import VPN_EXITS, office_ips
 from mailscope.simulate.org import OFFICES, Person
+from mailscope.simulate.places import ARLINGTON, WASHINGTON, Place
 from mailscope.simulate.reads import moment, read_mail
-from mailscope.simulate.signins import ARLINGTON, WASHINGTON, App, Place
+from mailscope.simulate.signins import App
 from mailscope.simulate.world import Session, World, open_session
 
 EXO = ("00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online")

@@ -9,7 +9,7 @@ Storm-0558 indicator lists.
 
 from __future__ import annotations
 
-from mailscope.simulate.signins import Place
+from mailscope.simulate.places import Place
 
 # A cloud security proxy (Zscaler, AS22616) egressing a whole office from two addresses in
 # its Washington node: hundreds of sign-ins and mailbox reads of many users share them.

@@ -15,8 +15,9 @@ from mailscope.simulate.folders import FolderNames
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.mail import Message
 from mailscope.simulate.org import Organisation, Person
+from mailscope.simulate.places import Place
 from mailscope.simulate.records import Item
-from mailscope.simulate.signins import App, Place, user_signin
+from mailscope.simulate.signins import App, user_signin
 
 
 @dataclass

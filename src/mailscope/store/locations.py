@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from mailscope.errors import EvidenceChangedError
+from mailscope.store.case import open_case
 
 ACCEPT_HINT = (
     "run `mailscope case verify --case {case}` to see what changed; ingest it again with "
@@ -189,6 +190,22 @@ def missing_warning(missing: list[Difference]) -> str:
         "the case, not the files, so it goes on: run `mailscope case verify` before relying "
         "on the case as evidence"
     )
+
+
+def check_recorded(case_dir: Path) -> str | None:
+    """Before a stage reads a case: raise when a recorded evidence file changed since it was
+    ingested (size or mtime; nothing is read); the warning for recorded files that are
+    missing, or None."""
+    connection = open_case(case_dir, read_only=True)
+    try:
+        found = differences(recorded_locations(connection))
+    finally:
+        connection.close()
+    changed = [d for d in found if not d.missing]
+    if changed:
+        raise changed_error(changed, case_dir)
+    missing = [d for d in found if d.missing]
+    return missing_warning(missing) if missing else None
 
 
 def _tables(connection: duckdb.DuckDBPyConnection) -> set[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from mailscope.ingest.base import Row
+from mailscope.model.row import Row
 from mailscope.store.case import EVIDENCE_TABLES, table_columns
 
 _ARROW_TYPES: dict[str, pa.DataType] = {

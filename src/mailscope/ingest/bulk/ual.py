@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 import duckdb
 import orjson
@@ -75,7 +76,7 @@ def load_search_csv(
     connection: duckdb.DuckDBPyConnection,
     *,
     source_format: str,
-    python_mapper: PythonMapper,
+    record_item: PythonMapper,
     quarantine: Quarantine,
     progress: Progress | None = None,
 ) -> BulkCounts:
@@ -89,11 +90,46 @@ def load_search_csv(
         source_format=source_format,
         fills=fills,
         require_plain=False,
-        python_mapper=python_mapper,
+        python_mapper=record_item,
         quarantine=quarantine,
         progress=progress,
     )
     # Python's csv parses the next chunk while DuckDB maps this one (400 K rows: -10 %).
     return loader.load_source(
         source, lambda stream: csv_row_chunks(stream, extras), read_ahead_chunks=True
+    )
+
+
+@runtime_checkable
+class BulkReader(Protocol):
+    """A reader with a bulk path: its ``bulk_shape`` names the loader, and
+    ``record_mapper()`` gives the per-record mapping for one file."""
+
+    name: str
+    bulk_shape: str
+
+    def record_mapper(self) -> Callable[[int, object], Item]: ...
+
+
+def bulk_load(
+    reader: BulkReader,
+    source: Source,
+    connection: duckdb.DuckDBPyConnection,
+    quarantine: Quarantine,
+    progress: Progress | None = None,
+) -> BulkCounts | None:
+    """Load ``source`` in bulk with the loader the reader names; None when the file is not
+    one this loader takes (then it is read record by record)."""
+    loader = {"ual-json-lines": load_json_lines, "ual-search-csv": load_search_csv}.get(
+        reader.bulk_shape
+    )
+    if loader is None:
+        raise ValueError(f"no bulk loader for {reader.bulk_shape!r}")
+    return loader(
+        source,
+        connection,
+        source_format=reader.name,
+        record_item=reader.record_mapper(),
+        quarantine=quarantine,
+        progress=progress,
     )

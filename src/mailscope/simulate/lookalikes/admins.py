@@ -18,8 +18,9 @@ from mailscope.simulate import records
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.networks import VPN_EXITS
 from mailscope.simulate.org import Person
+from mailscope.simulate.places import WASHINGTON
 from mailscope.simulate.reads import moment
-from mailscope.simulate.signins import WASHINGTON, App
+from mailscope.simulate.signins import App
 from mailscope.simulate.world import Session, World, open_session
 
 EXO_POWERSHELL = App(

@@ -21,7 +21,8 @@ from mailscope.simulate.evidence import SignInRecord, Token
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.lookalikes.cast import Cast
 from mailscope.simulate.org import Person
-from mailscope.simulate.signins import Place, service_principal_signin
+from mailscope.simulate.places import Place
+from mailscope.simulate.signins import service_principal_signin
 from mailscope.simulate.world import World
 
 ARCHIVER_NAME = "Ministry Records Archiver"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.org import EAP, EUR, Organisation
-from mailscope.simulate.signins import Place
+from mailscope.simulate.places import Place
 
 # Posts abroad travellers work from (local office hours; Asian mornings fall inside the
 # 00:00-09:00 UTC window Storm-0558 worked in).

@@ -10,8 +10,8 @@ from mailscope.simulate.activity import DESKTOP, DESKTOP_UA, NEW_BUILD
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.mail import FOLDER_SHARE
 from mailscope.simulate.org import Person
+from mailscope.simulate.places import WASHINGTON, Place
 from mailscope.simulate.reads import read_mail, sync_folders
-from mailscope.simulate.signins import WASHINGTON, Place
 from mailscope.simulate.world import Session, World, open_session
 
 # Exchange throttles MailItemsAccessed after more than 1,000 records for a mailbox in 24 h

@@ -22,7 +22,8 @@ from mailscope.simulate.ids import IdSource, iso
 from mailscope.simulate.lookalikes.cast import Cast
 from mailscope.simulate.lookalikes.devices import weekday_from
 from mailscope.simulate.org import Person
-from mailscope.simulate.signins import WASHINGTON, App
+from mailscope.simulate.places import WASHINGTON
+from mailscope.simulate.signins import App
 from mailscope.simulate.world import World, open_session
 
 COMPLIANCE_PORTAL = App(

@@ -24,8 +24,9 @@ from mailscope.simulate.networks import (
     carrier_ip,
 )
 from mailscope.simulate.org import Person
+from mailscope.simulate.places import WASHINGTON, Place
 from mailscope.simulate.reads import sync_folders
-from mailscope.simulate.signins import WASHINGTON, App, Place
+from mailscope.simulate.signins import App
 from mailscope.simulate.world import Session, World, open_session, refresh_token
 
 EXO = ("00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online")

@@ -13,9 +13,10 @@ from mailscope.simulate.evidence import SignInRecord, Token
 from mailscope.simulate.ids import IdSource
 from mailscope.simulate.networks import VPN_EXITS
 from mailscope.simulate.org import Organisation, Person
+from mailscope.simulate.places import Place
 from mailscope.simulate.reads import read_mail
 from mailscope.simulate.scenarios.common import weekday_mornings
-from mailscope.simulate.signins import Place, user_signin
+from mailscope.simulate.signins import user_signin
 from mailscope.simulate.world import World, open_session
 
 LAGOS = Place("Lagos", "Lagos", "NG", 37148, 6.5244, 3.3792)

@@ -15,8 +15,9 @@ from mailscope.simulate import entra_records, records
 from mailscope.simulate.evidence import JsonObject, SignInRecord, Token
 from mailscope.simulate.ids import IdSource, iso_z
 from mailscope.simulate.org import EAP, Organisation, Person
+from mailscope.simulate.places import Place
 from mailscope.simulate.scenarios.common import actor_read, choose_items, later
-from mailscope.simulate.signins import App, Place, service_principal_signin, user_signin
+from mailscope.simulate.signins import App, service_principal_signin, user_signin
 from mailscope.simulate.world import World
 
 APP_NAME = "Mail Insights Sync"

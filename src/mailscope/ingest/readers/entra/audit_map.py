@@ -17,7 +17,6 @@ from collections.abc import Mapping
 
 import orjson
 
-from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import maybe_json, normalise_ip, normalise_upn, text
 from mailscope.ingest.readers.entra.fields import (
     AUDIT,
@@ -29,6 +28,7 @@ from mailscope.ingest.readers.entra.fields import (
 )
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.times import required_time
+from mailscope.model.row import Row
 
 
 def audit_row(

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 
 import orjson
 
-from mailscope.ingest.base import Bad, Item, Parsed, Row, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.readers.entra.rejects import RecordError
+from mailscope.model.row import Row
 
 RowMapper = Callable[[dict[str, str], str], Row]
 

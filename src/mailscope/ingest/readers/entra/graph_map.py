@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import parse_time, to_int
 from mailscope.ingest.readers.entra.fields import GRAPH as F
 from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.times import required_time
+from mailscope.model.row import Row
 
 
 def graph_row(

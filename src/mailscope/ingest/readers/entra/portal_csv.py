@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailscope.ingest.base import Item, Row, Source
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.readers.entra.csv_rows import map_csv
 from mailscope.ingest.readers.entra.signin_map import signin_row
 from mailscope.ingest.readers.entra.sniffing import csv_header
+from mailscope.model.row import Row
 
 _REQUIRED = frozenset({"Date (UTC)", "Request ID"})
 _ANY_OF = frozenset({"IP address", "Application", "Correlation ID"})

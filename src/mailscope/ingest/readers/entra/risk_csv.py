@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailscope.ingest.base import Item, Row, Source
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.readers.entra.csv_rows import map_csv
 from mailscope.ingest.readers.entra.route import map_record
 from mailscope.ingest.readers.entra.sniffing import csv_header
+from mailscope.model.row import Row
 
 
 class RiskCsvReader:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from mailscope.ingest.base import Bad, Item, Parsed, Row, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.normalise import maybe_json
 from mailscope.ingest.readers.entra.audit_map import audit_row, other_row
 from mailscope.ingest.readers.entra.fields import CATEGORIES
@@ -26,6 +26,7 @@ from mailscope.ingest.readers.entra.json_records import iter_records
 from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.signin_map import signin_row
 from mailscope.ingest.readers.entra.users_map import user_row
+from mailscope.model.row import Row
 
 _SIGNIN_MARKERS = (
     "uniqueTokenIdentifier",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from mailscope.ingest.base import Item, Row, Source
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.readers.entra.audit_map import audit_row
 from mailscope.ingest.readers.entra.csv_rows import map_csv
 from mailscope.ingest.readers.entra.graph_map import graph_row
@@ -25,6 +25,7 @@ from mailscope.ingest.readers.entra.route import map_record
 from mailscope.ingest.readers.entra.signin_map import signin_row
 from mailscope.ingest.readers.entra.sniffing import UAL_CSV_HEADERS, csv_header
 from mailscope.ingest.readers.log_analytics import column_names, table_row
+from mailscope.model.row import Row
 
 RowMapper = Callable[..., Row]
 _PRINCIPALS = frozenset({"UserPrincipalName", "ServicePrincipalId", "ServicePrincipalName"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import (
     maybe_json,
     text,
@@ -21,6 +20,7 @@ from mailscope.ingest.readers.entra.fields import SIGNIN as F
 from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.times import required_time
+from mailscope.model.row import Row
 
 # Graph beta ``signInEventTypes`` values (learn.microsoft.com/graph/api/resources/signin).
 _EVENT_TYPE_KINDS = {

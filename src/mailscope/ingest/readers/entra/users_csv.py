@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailscope.ingest.base import Item, Row, Source
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.readers.entra.csv_rows import map_csv
 from mailscope.ingest.readers.entra.sniffing import UAL_CSV_HEADERS, csv_header
 from mailscope.ingest.readers.entra.users_map import user_row
+from mailscope.model.row import Row
 
 _UPN = frozenset({"userPrincipalName", "User principal name", "UserPrincipalName"})
 _NAME = frozenset({"displayName", "Display name", "DisplayName"})

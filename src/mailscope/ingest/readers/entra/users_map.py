@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mailscope.ingest.base import Row
 from mailscope.ingest.normalise import to_bool
 from mailscope.ingest.readers.entra.fields import USER as F
 from mailscope.ingest.readers.entra.fields import first, first_text, first_upn
 from mailscope.ingest.readers.entra.rejects import RecordError
+from mailscope.model.row import Row
 
 
 def user_row(record: Mapping[str, object]) -> Row:

@@ -14,7 +14,7 @@ from importlib.resources import files
 
 import orjson
 
-from mailscope.ingest.base import Parsed, Row
+from mailscope.ingest.base import Parsed
 from mailscope.ingest.normalise import (
     content_key,
     maybe_json,
@@ -29,6 +29,7 @@ from mailscope.ingest.readers.exchange.rule_text import (
     description_actions,
     description_conditions,
 )
+from mailscope.model.row import Row
 
 _ADDRESS_COLUMNS = ("forward_to", "redirect_to", "forward_as_attachment_to")
 

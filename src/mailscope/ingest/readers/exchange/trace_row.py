@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import orjson
 
-from mailscope.ingest.base import Bad, Parsed, Row
+from mailscope.ingest.base import Bad, Parsed
 from mailscope.ingest.normalise import (
     content_key,
     normalise_ip,
@@ -22,6 +22,7 @@ from mailscope.ingest.normalise import (
     text,
     to_int,
 )
+from mailscope.model.row import Row
 
 
 def is_trace_record(record: Mapping[str, object]) -> bool:

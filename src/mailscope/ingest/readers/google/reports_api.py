@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 
 import orjson
 
-from mailscope.ingest.base import Bad, Item, Parsed, Row, Source
+from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import decode_head, first_json_char, iter_json_records
 from mailscope.ingest.normalise import (
     content_key,
@@ -22,6 +22,7 @@ from mailscope.ingest.normalise import (
     parse_time,
     text,
 )
+from mailscope.model.row import Row
 
 NAME = "google_reports_activity"
 _KIND = "admin#reports#activity"

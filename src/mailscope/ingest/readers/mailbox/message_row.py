@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailscope.ingest.base import Parsed, Row
+from mailscope.ingest.base import Parsed
 from mailscope.ingest.normalise import content_key
 from mailscope.ingest.readers.mailbox.location import Location
+from mailscope.model.row import Row
 
 # Body text kept per message for sensitive-data scanning; longer bodies are truncated.
 BODY_LIMIT = 2 * 1024 * 1024

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 import orjson
 
-from mailscope.ingest.base import Row, RowValues
 from mailscope.ingest.readers.ual.columns import (
     AUDIT_COLUMNS,
     PARAMETER_LISTS,
@@ -21,6 +20,7 @@ from mailscope.ingest.readers.ual.columns import (
     column_value,
 )
 from mailscope.ingest.readers.ual.mail_access import MAIL_ITEMS_ACCESSED, mail_access_rows
+from mailscope.model.row import Row, RowValues
 
 AuditData = Mapping[str, object]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mailscope.ingest.base import Row, RowValues
 from mailscope.ingest.normalise import normalise_folder_path, normalise_message_id, to_int
 from mailscope.ingest.readers.ual.columns import MAIL_COLUMNS, Record, column_value
 from mailscope.ingest.readers.ual.properties import as_list, as_object
+from mailscope.model.row import Row, RowValues
 
 MAIL_ITEMS_ACCESSED = 50
 # Columns a child row copies from its event, so mail_access can be queried on its own.

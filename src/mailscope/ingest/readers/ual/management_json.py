@@ -9,15 +9,9 @@ office-365-management-activity-api-schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING
-
-import duckdb
 
 from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.readers.ual.keys import RecordKeys
-
-if TYPE_CHECKING:
-    from mailscope.ingest.bulk.loader import BulkCounts
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
     has_key,
@@ -32,6 +26,7 @@ class ManagementJsonReader:
     """AuditData objects, one per line or in an array."""
 
     name = "ual-management-json"
+    bulk_shape = "ual-json-lines"  # large JSON-lines files load in bulk (ingest/bulk/ual.py)
 
     def sniff(self, head: bytes, filename: str) -> bool:
         text = json_head(head)
@@ -50,25 +45,11 @@ class ManagementJsonReader:
         for line, record in json_records(source):
             yield record if isinstance(record, Bad) else self._item(line, record, keys)
 
-    def bulk_read(
-        self,
-        source: Source,
-        connection: duckdb.DuckDBPyConnection,
-        quarantine: Callable[[Bad], None],
-        progress: Callable[[int], None] | None = None,
-    ) -> BulkCounts | None:
-        """Load a JSON-lines file in bulk (SQL mapping); None for other JSON shapes."""
-        from mailscope.ingest.bulk.ual import load_json_lines  # the bulk path maps with this reader
-
+    def record_mapper(self) -> Callable[[int, object], Item]:
+        """The per-record mapping for one file (its own record keys): the bulk path maps
+        with it what its SQL cannot map exactly."""
         keys = RecordKeys()
-        return load_json_lines(
-            source,
-            connection,
-            source_format=self.name,
-            record_item=lambda line, record: self._item(line, record, keys),
-            quarantine=quarantine,
-            progress=progress,
-        )
+        return lambda line, record: self._item(line, record, keys)
 
     def _item(self, line: int, record: object, keys: RecordKeys) -> Item:
         if isinstance(record, Mapping) and "AuditData" in record:

@@ -14,9 +14,7 @@ the cmdlet columns and puts the record in ``AuditData_Raw`` instead (``ConvertTo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING
 
-import duckdb
 import orjson
 
 from mailscope.ingest.base import Bad, Item, Source
@@ -24,9 +22,6 @@ from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
-
-if TYPE_CHECKING:
-    from mailscope.ingest.bulk.loader import BulkCounts
 from mailscope.ingest.readers.ual.reading import audit_item, csv_header, raw_json
 
 
@@ -58,6 +53,8 @@ def search_row_item(
 class SearchExportCsvReader:
     """A CSV export with an ``AuditData`` column; ``marker`` tells the two layouts apart."""
 
+    bulk_shape = "ual-search-csv"  # large exports load in bulk (ingest/bulk/ual.py)
+
     def __init__(self, name: str, marker: str):
         self.name = name
         self._marker = marker
@@ -75,30 +72,16 @@ class SearchExportCsvReader:
                     continue
                 yield search_row_item(line, row, keys, self.name)
 
-    def bulk_read(
-        self,
-        source: Source,
-        connection: duckdb.DuckDBPyConnection,
-        quarantine: Callable[[Bad], None],
-        progress: Callable[[int], None] | None = None,
-    ) -> BulkCounts:
-        """Load the export in bulk: AuditData cells mapped in SQL where exact."""
-        from mailscope.ingest.bulk.ual import load_search_csv  # the bulk path maps with this reader
-
+    def record_mapper(self) -> Callable[[int, object], Item]:
+        """The per-record mapping for one file (its own record keys): the bulk path maps
+        with it what its SQL cannot map exactly."""
         keys = RecordKeys()
 
-        def python_mapper(line: int, row: object) -> Item:
-            assert isinstance(row, dict)
+        def item(line: int, row: object) -> Item:
+            assert isinstance(row, Mapping)
             return search_row_item(line, row, keys, self.name)
 
-        return load_search_csv(
-            source,
-            connection,
-            source_format=self.name,
-            python_mapper=python_mapper,
-            quarantine=quarantine,
-            progress=progress,
-        )
+        return item
 
 
 class TriageCsvReader:

@@ -42,7 +42,7 @@ CONFIDENCE = {"strong": 0.9, "medium": 0.6, "outside": 0.3, "corroborating": 0.2
 @cache
 def hunt_map() -> dict[str, Any]:
     """The hunted [table, column] pairs per family and entity columns per table (data)."""
-    data = files("mailscope.intel").joinpath("hunt_columns.json").read_bytes()
+    data = files("mailscope.detect").joinpath("data/hunt_columns.json").read_bytes()
     parsed: dict[str, Any] = orjson.loads(data)
     return parsed
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mailscope.detect.ioc_hunt import ioc_detections
 from mailscope.detect.rule import Detection
-from mailscope.intel.hunt import ioc_detections
 from tests.detect.sigma.store import run
 
 REST = "Client=REST;Client=RESTSystem;;"

@@ -14,7 +14,7 @@ from datetime import datetime
 import orjson
 from markupsafe import Markup
 
-from mailscope.report.records import BlindSpot, ReportData
+from mailscope.report.report_data import BlindSpot, ReportData
 from mailscope.report.visible import one_line
 
 Cell = str | int

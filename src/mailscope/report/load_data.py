@@ -16,7 +16,7 @@ import duckdb
 from mailscope.ingest.manifest import manifest_sha256
 from mailscope.report.activity import load_activity
 from mailscope.report.prevalence import ordinary_use
-from mailscope.report.records import (
+from mailscope.report.report_data import (
     ActorIndicator,
     BlindSpot,
     EvidenceFile,

@@ -11,7 +11,7 @@ from mailscope.detect.apps import client_app_sql
 from mailscope.scope.actor import CONFIRMED, Actor
 from mailscope.scope.blind_spots import BlindSpot
 from mailscope.scope.evidence import MailboxEntry
-from mailscope.scope.exposed import ExposedMessage
+from mailscope.scope.exposed_messages import ExposedMessage
 from mailscope.scope.exposure import MailboxExposure
 from mailscope.scope.org import Person, department_of
 from mailscope.scope.sensitive.scan import PERSONAL_KINDS

@@ -1,4 +1,4 @@
-"""Typed records of a case as the reports see it (loaded by :mod:`mailscope.report.data`)."""
+"""Typed records of a case as the reports see it (loaded by :mod:`mailscope.report.load_data`)."""
 
 from __future__ import annotations
 
