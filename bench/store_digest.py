@@ -36,22 +36,50 @@ def digests(path: Path, work: Path) -> dict[str, list[object]]:
         case = work / f"{path.name}-{label}"
         shutil.rmtree(case, ignore_errors=True)
         ingest(case, [path], bulk=bulk)
-        store = duckdb.connect(str(case / "case.duckdb"), read_only=True)
-        try:
-            tables = store.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1"
-            ).fetchall()
-            for (table,) in tables:
-                if table in BOOKKEEPING:
-                    continue
-                rows = store.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
-                if rows:
-                    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-                    out[f"{path} {label} {table}"] = [len(rows), digest]
-        finally:
-            store.close()
+        for table, digest in table_digests(case / "case.duckdb").items():
+            out[f"{path} {label} {table}"] = digest
         shutil.rmtree(case, ignore_errors=True)
     return out
+
+
+def table_digests(
+    store_file: Path, leave_out: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, list[object]]:
+    """``table: [rows, sha256 of the rows sorted]`` for every table with rows, bookkeeping
+    apart, and without the columns ``leave_out`` names per table."""
+    out: dict[str, list[object]] = {}
+    store = duckdb.connect(str(store_file), read_only=True)
+    try:
+        tables = store.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+        for (table,) in tables:
+            if table in BOOKKEEPING:
+                continue
+            dropped = (leave_out or {}).get(table)
+            chosen = f"* EXCLUDE ({', '.join(dropped)})" if dropped else "*"
+            rows = store.execute(f"SELECT {chosen} FROM {table} ORDER BY ALL").fetchall()
+            if rows:
+                out[table] = [len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()]
+    finally:
+        store.close()
+    return out
+
+
+def report(result: dict[str, list[object]], save: Path | None, other: Path | None) -> int:
+    """Print the digests, save them, and compare with ``other``'s: 1 when any differs."""
+    for key, (rows, digest) in sorted(result.items()):
+        print(f"{key} {rows:,} {str(digest)[:16]}")
+    if save:
+        save.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    if other is None:
+        return 0
+    before: dict[str, list[object]] = json.loads(other.read_text())
+    differ = sorted(k for k in result.keys() | before.keys() if result.get(k) != before.get(k))
+    for key in differ:
+        print(f"DIFFERS: {key}: {before.get(key)} -> {result.get(key)}")
+    print(f"{len(result)} compared, {len(differ)} differ")
+    return 1 if differ else 0
 
 
 def main() -> int:
@@ -64,18 +92,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="store-digest-") as work:
         for path in args.files:
             result.update(digests(path, Path(work)))
-    for key, (rows, digest) in sorted(result.items()):
-        print(f"{key} {rows:,} {str(digest)[:16]}")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
-    if args.compare is None:
-        return 0
-    other: dict[str, list[object]] = json.loads(args.compare.read_text())
-    differ = sorted(k for k in result.keys() | other.keys() if result.get(k) != other.get(k))
-    for key in differ:
-        print(f"DIFFERS: {key}: {other.get(key)} -> {result.get(key)}")
-    print(f"{len(result)} tables compared, {len(differ)} differ")
-    return 1 if differ else 0
+    return report(result, args.json, args.compare)
 
 
 if __name__ == "__main__":
