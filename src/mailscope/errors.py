@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from os import PathLike, fspath
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a file, folder or case (``path``), the line in it when known
+    (1-based), and what on that line (``detail``: an indicator id, an attribute number …).
+    Shown as ``path:line (detail)``; kept as data so a caller can sort or link by file."""
+
+    path: str
+    line: int | None = None
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        text = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+Where = Location | str | PathLike[str]
+
+
+def location_of(where: Where) -> Location:
+    """A location from a path (or a ``Location`` as is)."""
+    return where if isinstance(where, Location) else Location(fspath(where))
+
 
 class MailscopeError(Exception):
     """Root of every error mailscope reports to a user.
 
-    ``location`` is a human pointer to the problem (``file:line``, a case folder, a rule
-    file); ``hint`` says what the user can do about it.
+    ``location`` says where the problem is (a file and line, a case folder, a rule file);
+    ``hint`` says what the user can do about it.
     """
 
     exit_code = 1
 
-    def __init__(self, message: str, *, location: str | None = None, hint: str | None = None):
+    def __init__(self, message: str, *, location: Where | None = None, hint: str | None = None):
         super().__init__(message)
         self.message = message
-        self.location = location
+        self.location = None if location is None else location_of(location)
         self.hint = hint
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from mailscope.detect.registry import Registry, builtin_detections
 from mailscope.detect.rule import Detection, RuleContext, sql_detection
 from mailscope.detect.rule_tests import load_rows, run_rule_test
 from mailscope.detect.user_rules import load_user_rules
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.store.case import open_case
 
 
@@ -38,7 +38,7 @@ def test_duplicate_ids_are_rejected_with_both_locations() -> None:
     registry = Registry([_rule("R-1", source="a.yml")])
     with pytest.raises(RuleError) as raised:
         registry.add(_rule("R-1", source="b.yml"))
-    assert raised.value.location == "b.yml"
+    assert raised.value.location == Location("b.yml")
     assert "a.yml" in str(raised.value)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mailscope.detect.ioc_hunt import ioc_detections
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.intel.lists import IocFile, read_ioc_file
 from tests.detect.sigma.store import run
 
@@ -60,12 +60,12 @@ def test_refused_entries_name_file_line_and_type_and_the_rest_is_read() -> None:
     assert kinds(loaded) == [("ipv4-addr", "203.0.113.36"), ("ipv4-addr", "203.0.113.38")]
     where = str(FIXTURES / "feed_refused.csv")
     assert [(e.location, e.message) for e in loaded.errors] == [
-        (f"{where}:3", "bad IP address 'not-an-ip' for type 'IP'"),
-        (f"{where}:4", "unknown indicator type 'filepath1'"),
-        (f"{where}:5", "missing indicator type"),
-        (f"{where}:6", "bad ipv4-addr value '2001:db8::9' (an IPv6 address)"),
-        (f"{where}:7", "bad date '31/12/2021'"),
-        (f"{where}:8", "app id '3F2A9C1E-0B7D-4E57-9A40-5C2B1D7E8F6' is not a GUID"),
+        (Location(where, 3), "bad IP address 'not-an-ip' for type 'IP'"),
+        (Location(where, 4), "unknown indicator type 'filepath1'"),
+        (Location(where, 5), "missing indicator type"),
+        (Location(where, 6), "bad ipv4-addr value '2001:db8::9' (an IPv6 address)"),
+        (Location(where, 7), "bad date '31/12/2021'"),
+        (Location(where, 8), "app id '3F2A9C1E-0B7D-4E57-9A40-5C2B1D7E8F6' is not a GUID"),
     ]
     unknown = loaded.errors[1]
     assert unknown.hint and "ipv4-addr or ipv6-addr: ip, ip address, ip-src, ip-dst" in unknown.hint
@@ -75,7 +75,7 @@ def test_refused_entries_name_file_line_and_type_and_the_rest_is_read() -> None:
 def test_refused_entries_fail_the_file_by_default() -> None:
     with pytest.raises(RuleError) as error:
         read_ioc_file(FIXTURES / "feed_refused.csv")
-    assert error.value.location == f"{FIXTURES / 'feed_refused.csv'}:3"
+    assert error.value.location == Location(str(FIXTURES / "feed_refused.csv"), 3)
     assert error.value.message == (
         "bad IP address 'not-an-ip' for type 'IP' (and 5 more refused entries)"
     )
@@ -160,7 +160,7 @@ def test_a_header_without_value_or_type_column_is_refused(
     path = write(tmp_path, text)
     with pytest.raises(RuleError, match=re.escape(message)) as error:
         read_ioc_file(path, collect_errors=True)
-    assert error.value.location == f"{path}:1"
+    assert error.value.location == Location(str(path), 1)
     assert error.value.hint and "one of:" in error.value.hint
 
 

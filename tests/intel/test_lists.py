@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.intel.lists import infer_type, read_ioc_file
 
 STIX = """{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
@@ -72,7 +72,7 @@ def test_csv_errors_name_file_and_line(tmp_path: Path, row: str, message: str) -
     )
     with pytest.raises(RuleError, match=message) as error:
         read_ioc_file(path)
-    assert error.value.location == f"{path}:3"
+    assert error.value.location == Location(str(path), 3)
 
 
 def test_txt_infers_types(tmp_path: Path) -> None:

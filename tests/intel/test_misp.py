@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.intel.lists import read_ioc_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -70,9 +70,9 @@ def test_rest_search_windows_deleted_and_refused_attributes() -> None:
         f"{path}:78: deleted attribute",
     )
     assert [(e.location, e.message) for e in loaded.errors] == [
-        (f"{path}:40", "bad IP address 'not-an-ip' for type 'ip-dst'"),
-        (f"{path}:97", "value '192.0.2.46' of type 'ip-dst|port' has no '|' separator"),
-        (f"{path}:116", "unknown indicator type 'mail-header-hash'"),
+        (Location(str(path), 40), "bad IP address 'not-an-ip' for type 'ip-dst'"),
+        (Location(str(path), 97), "value '192.0.2.46' of type 'ip-dst|port' has no '|' separator"),
+        (Location(str(path), 116), "unknown indicator type 'mail-header-hash'"),
     ]
     with pytest.raises(RuleError, match=r"not-an-ip.*\(and 2 more refused entries\)"):
         read_ioc_file(path)

@@ -38,7 +38,7 @@ def test_indicators_by_pattern_with_windows_and_confidence() -> None:
 def test_a_bad_value_is_refused_with_its_line_and_id() -> None:
     loaded = read_ioc_file(BUNDLE, collect_errors=True)
     (error,) = loaded.errors
-    assert error.location == f"{BUNDLE}:317 (indicator--fedfe20c-8761-4881-90aa-fb70a1f744c4)"
+    assert str(error.location) == f"{BUNDLE}:317 (indicator--fedfe20c-8761-4881-90aa-fb70a1f744c4)"
     assert error.message == "bad ipv4-addr value '203.0.113.300'"
     with pytest.raises(RuleError, match=r"203\.0\.113\.300"):
         read_ioc_file(BUNDLE)

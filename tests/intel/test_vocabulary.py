@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.intel.ioc import make_indicator
 from mailscope.intel.vocabulary import accepted_types, resolve_type, type_names
 
@@ -88,8 +88,8 @@ def test_recognised_names_that_are_not_hunted(name: str, family: str) -> None:
 )
 def test_refusals_name_the_type_and_never_guess(name: str, value: str, message: str) -> None:
     with pytest.raises(RuleError, match=message.replace("|", r"\|")) as error:
-        resolve_type(name, value, location="feed.csv:7")
-    assert error.value.location == "feed.csv:7"
+        resolve_type(name, value, location=Location("feed.csv", 7))
+    assert error.value.location == Location("feed.csv", 7)
 
 
 def test_the_hint_lists_every_hunted_name() -> None:

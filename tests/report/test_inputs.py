@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailscope.errors import CaseError, UsageError
+from mailscope.errors import CaseError, Location, UsageError
 from mailscope.report.activity import MAX_BUCKETS, bucket_width
 from mailscope.report.render import report_case
 from mailscope.report.scope_doc import load_scope
@@ -26,7 +26,7 @@ def test_scope_json_malformed_says_where(tmp_path: Path) -> None:
     (tmp_path / "scope.json").write_text('{"schema": "mailscope.scope/1", "compromised_')
     with pytest.raises(CaseError) as caught:
         load_scope(tmp_path)
-    assert caught.value.location == str(tmp_path / "scope.json")
+    assert caught.value.location == Location(str(tmp_path / "scope.json"))
     bad_count = (
         '{"schema": "mailscope.scope/1", "compromised_mailboxes": [], "totals": {"mailboxes": "9"}}'
     )

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from mailscope.detect.rule import Detection, RuleTest, sql_detection
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.model.finding import SEVERITY_ORDER, Severity
 
 _REQUIRED = ("id", "title", "severity", "sql")
@@ -79,7 +79,7 @@ def _load_yaml(path: Path) -> list[Detection]:
         documents = list(yaml.safe_load_all(path.read_text("utf-8")))
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        where = Location(str(path), mark.line + 1 if mark is not None else None)
         raise RuleError(f"not valid YAML: {error}", location=where) from error
     return [
         _from_mapping(document, f"{path} (document {number})")
@@ -104,7 +104,8 @@ def _sql_header(path: Path) -> dict[str, Any]:
         elif stripped or body:
             if not body and not stripped.startswith("--") and not fields:
                 raise RuleError(
-                    "a .sql rule starts with '-- id: …' header lines", location=f"{path}:{number}"
+                    "a .sql rule starts with '-- id: …' header lines",
+                    location=Location(str(path), number),
                 )
             body.append(line)
     fields["sql"] = "\n".join(body)

@@ -25,13 +25,32 @@ class Parsed:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Bad:
-    """A record that could not be understood: kept whole in quarantine, never dropped."""
+@dataclass
+class Bad(Exception):  # noqa: N818 - an item readers yield first, raised only inside mappers
+    """A record that could not be understood: kept whole in quarantine with its line and the
+    reason, never dropped.
+
+    The one way to reject a record. A reader yields it as an item; mapping code deep inside
+    a reader raises it (``raise Bad.because("…")``), and the reader loop that catches it
+    adds the line and the raw text (:meth:`at`). The pipeline adds the file (path and
+    SHA-256) when it stores the quarantine row.
+    """
 
     line: int
     reason: str
-    raw: str
+    raw: str = ""
+
+    @classmethod
+    def because(cls, reason: str) -> Bad:
+        """A rejection raised where the record's line and raw text are not known."""
+        return cls(0, reason)
+
+    def at(self, line: int, raw: str) -> Bad:
+        """This rejection, placed at ``line`` of its file with the record's raw text."""
+        return Bad(line, self.reason, raw)
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 @dataclass(frozen=True, slots=True)

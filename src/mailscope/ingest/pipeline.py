@@ -217,7 +217,7 @@ class _Session:
     ) -> FileResult:
         if isinstance(found, Refused):
             result = FileResult(found.display, "", 0, REFUSED, status=REFUSED, note=found.reason)
-            self._quarantine(result, 0, found.reason, "")
+            self._quarantine(result, Bad(0, found.reason))
             result.quarantined = result.records = 1
             return result
         recorded = self.at_path.get(found.display)
@@ -238,7 +238,9 @@ class _Session:
                 found.display, found.sha256, found.size, UNRECOGNISED, status=UNRECOGNISED
             )
             result.note = "unrecognised format: no reader knows this file"
-            self._quarantine(result, 0, result.note, found.head[:4096].decode("utf-8", "replace"))
+            self._quarantine(
+                result, Bad(0, result.note, found.head[:4096].decode("utf-8", "replace"))
+            )
             result.records = result.quarantined = 1
             self._done(result, 0)
             return result
@@ -272,7 +274,7 @@ class _Session:
             result.records += 1
             if isinstance(item, Bad):
                 result.quarantined += 1
-                self._quarantine(result, item.line, item.reason, item.raw)
+                self._quarantine(result, item)
             elif isinstance(item, Skipped):
                 result.skip(item.reason)
             else:
@@ -317,7 +319,7 @@ class _Session:
                 reader,
                 counted,
                 self.connection,
-                lambda bad: self._quarantine_bad(result, bad),
+                lambda bad: self._quarantine(result, bad),
                 progress,
             )
         except (duckdb.Error, ValueError, OSError):
@@ -399,11 +401,11 @@ class _Session:
         row = self.connection.execute(f"SELECT coalesce(max(rowid) + 1, 0) FROM {table}").fetchone()
         return int(row[0]) if row else 0
 
-    def _quarantine_bad(self, result: FileResult, bad: Bad) -> None:
-        self._quarantine(result, bad.line, bad.reason, bad.raw)
-
-    def _quarantine(self, result: FileResult, line: int, reason: str, raw: str) -> None:
-        self.quarantined.append((result.sha256, result.path, line, result.format, reason, raw))
+    def _quarantine(self, result: FileResult, bad: Bad) -> None:
+        """The one quarantine path: the rejected record, placed in its file."""
+        self.quarantined.append(
+            (result.sha256, result.path, bad.line, result.format, bad.reason, bad.raw)
+        )
 
     def _counted(self, dropped: Counter[str]) -> list[tuple[object, ...]]:
         """The unsettled files' evidence rows, their records already stored (from another

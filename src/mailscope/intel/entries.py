@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mailscope.errors import RuleError
+from mailscope.errors import RuleError, Where
 from mailscope.intel.ioc import Indicator, make_indicator
 from mailscope.intel.vocabulary import resolve_type
 
@@ -27,7 +27,7 @@ class Entries:
     errors: list[RuleError] = field(default_factory=list)
     not_hunted: Counter[str] = field(default_factory=Counter)
 
-    def add(self, type_text: str, value: str, *, where: str, **fields: object) -> None:
+    def add(self, type_text: str, value: str, *, where: Where, **fields: object) -> None:
         """Resolve, validate and keep one entry, or record why not."""
         if not value.strip():
             self.skip(where, f"no value (type {type_text.strip()!r})")
@@ -46,7 +46,7 @@ class Entries:
         except RuleError as error:
             self.errors.append(error)
 
-    def skip(self, where: str, reason: str) -> None:
+    def skip(self, where: Where, reason: str) -> None:
         """Record an entry that is read but not imported."""
         self.skipped.append(f"{where}: {reason}")
 

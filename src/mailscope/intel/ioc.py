@@ -12,7 +12,7 @@ from typing import Literal
 
 import orjson
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError, Where
 
 Strength = Literal["strong", "medium", "corroborating"]
 STRENGTHS: tuple[Strength, ...] = ("strong", "medium", "corroborating")
@@ -94,7 +94,7 @@ def normalise_value(kind: str, value: str) -> str:
     return value
 
 
-def parse_day(value: object, *, location: str) -> date | None:
+def parse_day(value: object, *, location: Where) -> date | None:
     """A day from ``YYYY-MM-DD`` or an ISO timestamp, US ``M/D/YYYY`` (as US exports write
     dates), or Unix seconds (MISP's CSV ``date`` and JSON ``timestamp``); empty means open."""
     if value is None or str(value).strip() == "":
@@ -116,7 +116,7 @@ def parse_day(value: object, *, location: str) -> date | None:
         raise RuleError(f"bad date {text!r}", location=location) from error
 
 
-def make_indicator(kind: str, value: str, *, location: str, **fields: object) -> Indicator:
+def make_indicator(kind: str, value: str, *, location: Where, **fields: object) -> Indicator:
     """Validate and build one indicator (RuleError with ``location`` when malformed)."""
     kind = kind.strip().lower()
     if kind not in KNOWN_TYPES:
@@ -164,7 +164,7 @@ def parse_pack(text: bytes | str, *, location: str) -> IocSet:
         make_indicator(
             str(item.get("type", "")),
             str(item.get("value", "")),
-            location=f"{location}: indicator {number}",
+            location=Location(location, detail=f"indicator {number}"),
             **{k: v for k, v in item.items() if k not in ("type", "value")},
         )
         for number, item in enumerate(document.get("indicators") or [], start=1)

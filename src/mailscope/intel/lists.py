@@ -24,7 +24,7 @@ from pathlib import Path
 
 import orjson
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError, Where
 from mailscope.ingest.normalise import blank
 from mailscope.intel.entries import Entries, ids_strength
 from mailscope.intel.ioc import Indicator, IocSet, parse_pack
@@ -185,7 +185,7 @@ def read_csv_entries(text: str, *, location: str) -> Entries:
             names = ", ".join(column_names()[field])
             raise RuleError(
                 f"CSV IOC list has no {field} column (header: {', '.join(header)})",
-                location=f"{location}:{header_line}",
+                location=Location(location, header_line),
                 hint=f"name the {field} column one of: {names} (any case)",
             )
     entries = Entries()
@@ -196,7 +196,7 @@ def read_csv_entries(text: str, *, location: str) -> Entries:
         line, used = numbers[used], len(numbers)
         if line <= header_line or not any(cell.strip() for cell in row):
             continue
-        _add_row(entries, row, header, columns, where=f"{location}:{line}")
+        _add_row(entries, row, header, columns, where=Location(location, line))
     return entries
 
 
@@ -206,7 +206,7 @@ def _add_row(
     header: list[str],
     columns: dict[str, int | None],
     *,
-    where: str,
+    where: Where,
 ) -> None:
     source = columns["source"]
     if len(row) > len(header) and source == len(header) - 1:
@@ -231,7 +231,7 @@ def read_txt_entries(text: str, *, location: str) -> Entries:
         value = raw.strip()
         if not value or value.startswith("#"):
             continue
-        entries.add(infer_type(value), value, where=f"{location}:{line}")
+        entries.add(infer_type(value), value, where=Location(location, line))
     return entries
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError
 from mailscope.intel.entries import Entries, ids_strength, line_of
 
 
@@ -72,10 +72,10 @@ def _attributes(event: dict[str, Any]) -> Iterator[tuple[Any, str]]:
             yield attribute, name
 
 
-def _where(text: str, location: str, attribute: object, number: int) -> str:
+def _where(text: str, location: str, attribute: object, number: int) -> Location:
     uuid = attribute.get("uuid") if isinstance(attribute, dict) else None
     line = line_of(text, "uuid", str(uuid)) if uuid else None
-    return f"{location}:{line}" if line else f"{location}: attribute {number}"
+    return Location(location, line) if line else Location(location, detail=f"attribute {number}")
 
 
 def _text(value: object) -> str:

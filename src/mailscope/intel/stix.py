@@ -19,7 +19,7 @@ from typing import Any
 import stix2
 from stix2patterns.v21.pattern import Pattern  # type: ignore[import-untyped]
 
-from mailscope.errors import RuleError
+from mailscope.errors import Location, RuleError, Where
 from mailscope.intel.entries import Entries, line_of
 from mailscope.intel.ioc import Indicator, IocSet, Strength, storm_0558_pack
 from mailscope.intel.vocabulary import name_key, type_names
@@ -83,7 +83,7 @@ def read_stix_bundle(text: str, *, location: str) -> StixImport:
         if obj.get("type") != "indicator":
             continue
         line = line_of(text, "id", str(obj.get("id")))
-        where = f"{location}:{line} ({obj.get('id')})" if line else f"{location}: {obj.get('id')}"
+        where = Location(location, line or None, detail=str(obj.get("id")))
         if obj.get("pattern_type") != "stix":
             entries.skip(where, f"pattern type {obj.get('pattern_type')!r}")
             continue
@@ -109,7 +109,7 @@ def read_stix_bundle(text: str, *, location: str) -> StixImport:
     )
 
 
-def _skip(entries: Entries, where: str, problem: str, object_type: str) -> None:
+def _skip(entries: Entries, where: Where, problem: str, object_type: str) -> None:
     """A comparison on a recognised observable mailscope does not hunt (``domain-name``,
     ``file`` …) is counted as not hunted; any other one is an unsupported pattern."""
     known = type_names().get(name_key(object_type)) if object_type else None

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from mailscope.errors import RuleError
+from mailscope.errors import RuleError, Where
 from mailscope.ingest.normalise import normalise_ip
 
 TABLE = "mailscope/intel/data/ioc_vocabulary.json"
@@ -101,7 +101,7 @@ def accepted_types() -> str:
     )
 
 
-def resolve_type(type_text: str, value: str, *, location: str) -> Resolved:
+def resolve_type(type_text: str, value: str, *, location: Where) -> Resolved:
     """The mailscope type and plain value of one entry (RuleError naming ``type_text``)."""
     text = type_text.strip()
     if not text:
@@ -127,7 +127,7 @@ def resolve_type(type_text: str, value: str, *, location: str) -> Resolved:
     return Resolved("ipv4-addr" if network.version == 4 else "ipv6-addr", plain, entry.family)
 
 
-def _extract(entry: TypeName, value: str, location: str) -> str:
+def _extract(entry: TypeName, value: str, location: Where) -> str:
     """The address inside a composite value (``1.2.3.4|443``, ``evil.test|1.2.3.4``, ``:443``)."""
     if entry.extract == "drop-port":
         return normalise_ip(value) or value

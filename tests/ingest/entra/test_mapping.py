@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from mailscope.ingest.readers.entra.rejects import RecordError
+from mailscope.ingest.base import Bad
 from mailscope.ingest.readers.entra.route import map_record
 from mailscope.ingest.readers.entra.signin_map import signin_row
 
@@ -149,5 +149,5 @@ def test_unknown_sentinel_table_is_kept_as_directory_audit() -> None:
     ],
 )
 def test_rejected_records_say_why(record: object, reason: str) -> None:
-    with pytest.raises(RecordError, match=reason):
+    with pytest.raises(Bad, match=reason):
         map_record(record, "{}", "t")

@@ -11,7 +11,6 @@ import orjson
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import iter_csv_rows
-from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.model.row import Row
 
 RowMapper = Callable[[dict[str, str], str], Row]
@@ -27,5 +26,5 @@ def map_csv(source: Source, mapper: RowMapper) -> Iterator[Item]:
             raw = orjson.dumps(row).decode("utf-8")
             try:
                 yield Parsed(line, (mapper(row, raw),))
-            except RecordError as error:
-                yield Bad(line, str(error), raw)
+            except Bad as bad:
+                yield bad.at(line, raw)

@@ -31,7 +31,6 @@ import orjson
 from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.containers import decode_head, iter_csv_rows
 from mailscope.ingest.readers.entra.json_records import iter_records
-from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.route import map_record
 from mailscope.ingest.readers.entra.sniffing import csv_header, has_keys, json_head
 from mailscope.ingest.readers.powershell import is_lost
@@ -86,8 +85,8 @@ class GraphSdkJsonReader:
             line, record, raw = found
             try:
                 yield Parsed(line, (map_record(graph_keys(record), raw, self.name),))
-            except RecordError as error:
-                yield Bad(line, str(error), raw)
+            except Bad as bad:
+                yield bad.at(line, raw)
 
 
 class GraphSdkCsvReader:

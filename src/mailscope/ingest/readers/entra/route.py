@@ -23,7 +23,6 @@ from mailscope.ingest.readers.entra.audit_map import audit_row, other_row
 from mailscope.ingest.readers.entra.fields import CATEGORIES
 from mailscope.ingest.readers.entra.graph_map import graph_row
 from mailscope.ingest.readers.entra.json_records import iter_records
-from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.ingest.readers.entra.signin_map import signin_row
 from mailscope.ingest.readers.entra.users_map import user_row
 from mailscope.model.row import Row
@@ -60,9 +59,9 @@ _RISK_MARKERS = (
 
 
 def map_record(record: object, raw: str, fmt: str) -> Row:
-    """The row of one Entra record, or ``RecordError`` with the reason."""
+    """The row of one Entra record, or ``Bad`` with the reason."""
     if not isinstance(record, dict):
-        raise RecordError("not a JSON object")
+        raise Bad.because("not a JSON object")
     category = record.get("category")
     if isinstance(category, str) and "properties" in record:
         return _event_hub(record, category, raw, fmt)
@@ -75,13 +74,13 @@ def map_record(record: object, raw: str, fmt: str) -> Row:
     table_name = record.get("Type")
     if isinstance(table_name, str) and table_name.strip() and "TimeGenerated" in record:
         return other_row(record, category=table_name.strip(), raw=raw, fmt=fmt)
-    raise RecordError("not an Entra sign-in, audit, Graph activity or directory user record")
+    raise Bad.because("not an Entra sign-in, audit, Graph activity or directory user record")
 
 
 def _event_hub(record: Mapping[str, object], category: str, raw: str, fmt: str) -> Row:
     properties = maybe_json(record.get("properties"))
     if not isinstance(properties, dict):
-        raise RecordError(f"Event Hub {category} record whose properties is not an object")
+        raise Bad.because(f"Event Hub {category} record whose properties is not an object")
     known = CATEGORIES.get(category.lower())
     if known is None:
         return other_row(properties, category=category, raw=raw, fmt=fmt, envelope=record)
@@ -131,5 +130,5 @@ def route_json(source: Source, fmt: str) -> Iterator[Item]:
         line, record, raw = found
         try:
             yield Parsed(line, (map_record(record, raw, fmt),))
-        except RecordError as error:
-            yield Bad(line, str(error), raw)
+        except Bad as bad:
+            yield bad.at(line, raw)

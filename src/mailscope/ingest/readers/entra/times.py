@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from mailscope.ingest.base import Bad
 from mailscope.ingest.normalise import blank, parse_time
 from mailscope.ingest.readers.entra.fields import Names
-from mailscope.ingest.readers.entra.rejects import RecordError
 
 _ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d):")
 
@@ -24,7 +24,7 @@ def required_time(
     record: Mapping[str, object], names: Names, envelope: Mapping[str, object], reason: str
 ) -> datetime:
     """The first of ``names`` present in the record, else the envelope's ``time``, as a time;
-    ``RecordError`` when the field present is no time (its name and value are the reason), or
+    ``Bad`` when the field present is no time (its name and value are the reason), or
     when there is none (``reason``)."""
     for name in names:
         value = record.get(name)
@@ -34,9 +34,9 @@ def required_time(
         if moment is None and isinstance(value, str):
             moment = parse_time(_ONE_DIGIT_HOUR.sub(r"\1T0\2:", value, count=1))
         if moment is None:
-            raise RecordError(f"{name} {str(value)[:80]!r} is not a date and time")
+            raise Bad.because(f"{name} {str(value)[:80]!r} is not a date and time")
         return moment
     moment = parse_time(envelope.get("time"))
     if moment is None:
-        raise RecordError(reason)
+        raise Bad.because(reason)
     return moment

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mailscope.ingest.base import Bad
 from mailscope.ingest.normalise import to_bool
 from mailscope.ingest.readers.entra.fields import USER as F
 from mailscope.ingest.readers.entra.fields import first, first_text, first_upn
-from mailscope.ingest.readers.entra.rejects import RecordError
 from mailscope.model.row import Row
 
 
@@ -18,7 +18,7 @@ def user_row(record: Mapping[str, object]) -> Row:
     object_id = first_text(record, F["object_id"])
     upn = first_upn(record, F["upn"])
     if object_id is None and upn is None:
-        raise RecordError("directory user without an object id or userPrincipalName")
+        raise Bad.because("directory user without an object id or userPrincipalName")
     enabled = to_bool(first(record, F["account_enabled"]))
     if enabled is None:
         blocked = to_bool(first(record, F["sign_in_blocked"]))
