@@ -4,7 +4,8 @@ Each evidence path (file or folder) is investigated into a fresh case: ingest, d
 scope, report, with the report's one clock line fixed. Printed per path: the SHA-256 of
 every file the case folder holds (scope.json, manifest.json, every report and export) and
 of every stored table (``store_digest.py``). Run times and durations, the only values that
-differ between two runs of the same code, are left out. Run on two revisions, compare:
+differ between two runs of the same code, and the folder the package is installed in, are
+left out. Run on two revisions, compare:
 
     PYTHONPATH=OLD/src .venv/bin/python bench/output_digest.py PATH... --json old.json
     .venv/bin/python bench/output_digest.py PATH... --json new.json --compare old.json
@@ -27,6 +28,7 @@ from typing import Any
 
 from store_digest import report, table_digests
 
+import mailscope
 from mailscope.detect.engine import detect_case
 from mailscope.ingest.pipeline import ingest
 from mailscope.report.render import report_case
@@ -39,6 +41,8 @@ NOT_OUTPUT = {"case.duckdb", "case.duckdb.wal", "writer.lock"}
 TIMING = {"seconds", "started_at", "finished_at"}
 # Stored columns that say how long a rule took.
 DURATIONS = {"rule_runs": ("seconds",)}
+# Where the package is installed (findings name the bundled Sigma rule file they came from).
+INSTALLED = str(Path(mailscope.__file__).parent)
 
 
 def _steady(value: Any) -> Any:
@@ -55,7 +59,7 @@ def _file_digest(path: Path, manifest_sha256: bytes) -> str:
     if path.name == "manifest.json":
         data = json.dumps(_steady(json.loads(data)), sort_keys=True).encode()
     # The reports quote the manifest's hash, which changes with its run times.
-    data = data.replace(manifest_sha256, b"MANIFEST-SHA256")
+    data = data.replace(manifest_sha256, b"MANIFEST-SHA256").replace(INSTALLED.encode(), b"")
     return hashlib.sha256(data).hexdigest()
 
 
@@ -74,7 +78,7 @@ def digests(path: Path, work: Path) -> dict[str, list[object]]:
             continue
         name = file.relative_to(case).as_posix()
         out[f"{path} file {name}"] = [file.stat().st_size, _file_digest(file, manifest)]
-    for table, digest in table_digests(case / "case.duckdb", DURATIONS).items():
+    for table, digest in table_digests(case / "case.duckdb", DURATIONS, INSTALLED).items():
         out[f"{path} table {table}"] = digest
     shutil.rmtree(case, ignore_errors=True)
     return out

@@ -43,10 +43,11 @@ def digests(path: Path, work: Path) -> dict[str, list[object]]:
 
 
 def table_digests(
-    store_file: Path, leave_out: dict[str, tuple[str, ...]] | None = None
+    store_file: Path, leave_out: dict[str, tuple[str, ...]] | None = None, scrub: str = ""
 ) -> dict[str, list[object]]:
     """``table: [rows, sha256 of the rows sorted]`` for every table with rows, bookkeeping
-    apart, and without the columns ``leave_out`` names per table."""
+    apart, without the columns ``leave_out`` names per table and with the text ``scrub``
+    (e.g. where the package is installed) removed."""
     out: dict[str, list[object]] = {}
     store = duckdb.connect(str(store_file), read_only=True)
     try:
@@ -60,7 +61,8 @@ def table_digests(
             chosen = f"* EXCLUDE ({', '.join(dropped)})" if dropped else "*"
             rows = store.execute(f"SELECT {chosen} FROM {table} ORDER BY ALL").fetchall()
             if rows:
-                out[table] = [len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()]
+                text = repr(rows).replace(scrub, "") if scrub else repr(rows)
+                out[table] = [len(rows), hashlib.sha256(text.encode()).hexdigest()]
     finally:
         store.close()
     return out
