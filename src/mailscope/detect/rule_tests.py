@@ -60,9 +60,17 @@ def run_rule_test(
     connection = open_case(scratch, create=True) if scratch is not None else _memory_store()
     try:
         load_rows(connection, test.rows)
-        outcome = run_detections(connection, [detection], test.baseline_until)
+        return run_loaded(connection, detection, test)
     finally:
         connection.close()
+
+
+def run_loaded(
+    connection: duckdb.DuckDBPyConnection, detection: Detection, test: RuleTest
+) -> RuleTestResult:
+    """Run ``detection`` on a store that already holds ``test``'s evidence (its rows, or
+    the raw exports they stand for, ingested) and judge the findings against the test."""
+    outcome = run_detections(connection, [detection], test.baseline_until)
     run = outcome.runs[0]
     findings = tuple(f for f in outcome.findings if f.rule_id == detection.id)
     return RuleTestResult(test, run, findings, _problem(test, run, findings))
