@@ -54,13 +54,14 @@ def _steady(value: Any) -> Any:
     return value
 
 
-def _file_digest(path: Path, manifest_sha256: bytes) -> str:
+def _file_digest(path: Path, manifest_sha256: bytes) -> list[object]:
+    """[bytes, sha256] of the file as compared (run times and install folder left out)."""
     data = path.read_bytes()
     if path.name == "manifest.json":
         data = json.dumps(_steady(json.loads(data)), sort_keys=True).encode()
     # The reports quote the manifest's hash, which changes with its run times.
     data = data.replace(manifest_sha256, b"MANIFEST-SHA256").replace(INSTALLED.encode(), b"")
-    return hashlib.sha256(data).hexdigest()
+    return [len(data), hashlib.sha256(data).hexdigest()]
 
 
 def digests(path: Path, work: Path) -> dict[str, list[object]]:
@@ -77,7 +78,7 @@ def digests(path: Path, work: Path) -> dict[str, list[object]]:
         if file.name in NOT_OUTPUT:
             continue
         name = file.relative_to(case).as_posix()
-        out[f"{path} file {name}"] = [file.stat().st_size, _file_digest(file, manifest)]
+        out[f"{path} file {name}"] = _file_digest(file, manifest)
     for table, digest in table_digests(case / "case.duckdb", DURATIONS, INSTALLED).items():
         out[f"{path} table {table}"] = digest
     shutil.rmtree(case, ignore_errors=True)
