@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ from mailscope.detect.engine import RuleRun, run_detections
 from mailscope.detect.rule import Detection, Rows, RuleTest
 from mailscope.model.finding import Finding
 from mailscope.store.case import open_case, table_columns
+from mailscope.store.schema import ddl
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def run_loaded(
 
 def _memory_store() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(":memory:")
-    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    connection.execute(ddl())
     return connection
 
 

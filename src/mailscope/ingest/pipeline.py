@@ -471,8 +471,7 @@ def _guarded(reader: Reader, source: Source) -> Iterator[Item]:
 
 def _stamp(rows: tuple[Row, ...], sha256: str, line: int) -> tuple[Row, ...]:
     for row in rows:
-        row.values.setdefault("source_sha256", sha256)
-        row.values.setdefault("source_line", line)
+        row.stamp(sha256, line)
     return rows
 
 

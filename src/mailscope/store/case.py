@@ -5,13 +5,13 @@ from __future__ import annotations
 import errno
 import os
 import time
-from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import orjson
 
 from mailscope.errors import CaseBusyError, CaseError
+from mailscope.store.schema import ddl
 
 SCHEMA_VERSION = "1"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -146,8 +146,9 @@ def _migrate(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 
 def apply_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of ``schema.sql`` that does not exist yet."""
-    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    """Create every table the contracts define (``model/tables.py``) that does not exist
+    yet, and add the columns an older store lacks."""
+    connection.execute(ddl())
 
 
 def reset_tables(connection: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:

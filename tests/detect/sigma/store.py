@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from importlib.resources import files
 
 import duckdb
 
 from mailscope.detect.rule import Detection, RuleContext
 from mailscope.model.finding import Finding
+from mailscope.store.schema import ddl
 
 
 def empty_store() -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB holding the case-store schema and no rows."""
     connection = duckdb.connect(":memory:")
-    connection.execute(files("mailscope.store").joinpath("schema.sql").read_text("utf-8"))
+    connection.execute(ddl())
     return connection
 
 

@@ -25,6 +25,7 @@ from mailscope.detect.sigma.backend import ConvertedQuery, DuckDBBackend, conver
 from mailscope.detect.sigma.findings import SigmaMeta, finding_sql, run_sigma_query
 from mailscope.detect.sigma.pipeline import PipelineSpec, TableSpec, bundled_pipeline
 from mailscope.model.finding import Finding, Severity
+from mailscope.store.schema import ddl
 
 RULE_SUFFIXES = (".yml", ".yaml")
 
@@ -214,8 +215,7 @@ class _SchemaCheck:
         """None when ``sql`` runs on the empty store, else the DuckDB error."""
         if self._connection is None:
             self._connection = duckdb.connect(":memory:")
-            schema = files("mailscope.store").joinpath("schema.sql").read_text("utf-8")
-            self._connection.execute(schema)
+            self._connection.execute(ddl())
         try:
             self._connection.execute(sql, [None, None]).fetchall()
         except duckdb.Error as error:

@@ -262,8 +262,7 @@ class BulkLoader:
 def _buffer(buffers: dict[str, dict[str, list[object]]], item: Parsed, sha256: str) -> None:
     """Append a Python-mapped record's rows, stamped with their source, to the buffers."""
     for row in item.rows:
-        row.values.setdefault("source_sha256", sha256)
-        row.values.setdefault("source_line", item.line)
+        row.stamp(sha256, item.line)
         columns = buffers.get(row.table)
         if columns is None:
             raise ValueError(f"bulk path got a row for unexpected table {row.table!r}")

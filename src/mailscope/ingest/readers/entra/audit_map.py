@@ -28,6 +28,7 @@ from mailscope.ingest.readers.entra.fields import (
 )
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.times import required_time
+from mailscope.model.evidence_tables import DirectoryAuditsRow
 from mailscope.model.row import Row
 
 
@@ -49,30 +50,28 @@ def audit_row(
     app = _child(initiator, "app")
     targets = maybe_json(first(record, AUDIT["targets"]))
     target_list = [t for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
-    return Row(
-        "directory_audits",
-        {
-            "record_key": record_key(record_id, time, record),
-            "id": record_id,
-            "time": time,
-            "category": first_text(record, AUDIT["category"]),
-            "activity": first_text(record, AUDIT["activity"]) or text(env.get("operationName")),
-            "operation_type": first_text(record, AUDIT["operation_type"]),
-            "result": first_text(record, AUDIT["result"]),
-            "logged_by_service": first_text(record, AUDIT["logged_by_service"]),
-            "initiated_by_upn": normalise_upn(user.get("userPrincipalName")),
-            "initiated_by_app_id": text(app.get("appId")),
-            "initiated_by_ip": normalise_ip(
-                user.get("ipAddress") or app.get("ipAddress") or env.get("callerIpAddress")
-            ),
-            "target_ids": _joined(target_list, ("id",)),
-            "target_names": _joined(target_list, ("displayName", "userPrincipalName")),
-            "modified_properties": _modified(target_list),
-            "correlation_id": first_text(record, AUDIT["correlation_id"]),
-            "source_format": fmt,
-            "raw": raw,
-        },
-    )
+    values: DirectoryAuditsRow = {
+        "record_key": record_key(record_id, time, record),
+        "id": record_id,
+        "time": time,
+        "category": first_text(record, AUDIT["category"]),
+        "activity": first_text(record, AUDIT["activity"]) or text(env.get("operationName")),
+        "operation_type": first_text(record, AUDIT["operation_type"]),
+        "result": first_text(record, AUDIT["result"]),
+        "logged_by_service": first_text(record, AUDIT["logged_by_service"]),
+        "initiated_by_upn": normalise_upn(user.get("userPrincipalName")),
+        "initiated_by_app_id": text(app.get("appId")),
+        "initiated_by_ip": normalise_ip(
+            user.get("ipAddress") or app.get("ipAddress") or env.get("callerIpAddress")
+        ),
+        "target_ids": _joined(target_list, ("id",)),
+        "target_names": _joined(target_list, ("displayName", "userPrincipalName")),
+        "modified_properties": _modified(target_list),
+        "correlation_id": first_text(record, AUDIT["correlation_id"]),
+        "source_format": fmt,
+        "raw": raw,
+    }
+    return Row("directory_audits", values)
 
 
 def other_row(
@@ -88,28 +87,26 @@ def other_row(
     time = required_time(record, OTHER["time"], env, f"{category} record without a valid time")
     record_id = first_text(record, OTHER["id"])
     user_id = first_text(record, OTHER["user_id"])
-    return Row(
-        "directory_audits",
-        {
-            "record_key": record_key(record_id, time, record),
-            "id": record_id,
-            "time": time,
-            "category": category,
-            "activity": first_text(record, OTHER["activity"]) or text(env.get("operationName")),
-            "operation_type": None,
-            "result": first_text(record, OTHER["result"]) or text(env.get("resultType")),
-            "logged_by_service": None,
-            "initiated_by_upn": first_upn(record, OTHER["upn"]),
-            "initiated_by_app_id": None,
-            "initiated_by_ip": first_ip(record, OTHER["ip"], env.get("callerIpAddress")),
-            "target_ids": user_id,
-            "target_names": first_text(record, OTHER["user_name"]),
-            "modified_properties": None,
-            "correlation_id": first_text(record, OTHER["correlation_id"]),
-            "source_format": fmt,
-            "raw": raw,
-        },
-    )
+    values: DirectoryAuditsRow = {
+        "record_key": record_key(record_id, time, record),
+        "id": record_id,
+        "time": time,
+        "category": category,
+        "activity": first_text(record, OTHER["activity"]) or text(env.get("operationName")),
+        "operation_type": None,
+        "result": first_text(record, OTHER["result"]) or text(env.get("resultType")),
+        "logged_by_service": None,
+        "initiated_by_upn": first_upn(record, OTHER["upn"]),
+        "initiated_by_app_id": None,
+        "initiated_by_ip": first_ip(record, OTHER["ip"], env.get("callerIpAddress")),
+        "target_ids": user_id,
+        "target_names": first_text(record, OTHER["user_name"]),
+        "modified_properties": None,
+        "correlation_id": first_text(record, OTHER["correlation_id"]),
+        "source_format": fmt,
+        "raw": raw,
+    }
+    return Row("directory_audits", values)
 
 
 def _child(parent: object, name: str) -> Mapping[str, object]:

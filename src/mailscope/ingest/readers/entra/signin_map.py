@@ -20,6 +20,7 @@ from mailscope.ingest.readers.entra.fields import SIGNIN as F
 from mailscope.ingest.readers.entra.fields import first, first_ip, first_text, first_upn
 from mailscope.ingest.readers.entra.keys import record_key
 from mailscope.ingest.readers.entra.times import required_time
+from mailscope.model.evidence_tables import SigninsRow
 from mailscope.model.row import Row
 
 # Graph beta ``signInEventTypes`` values (learn.microsoft.com/graph/api/resources/signin).
@@ -56,37 +57,35 @@ def signin_row(
     code, success = _status(record, env)
     country, city = _place(first(record, F["location"]))
     asn = to_int(first(record, F["asn"]))
-    return Row(
-        "signins",
-        {
-            "record_key": record_key(record_id, time, record),
-            "id": record_id,
-            "kind": kind,
-            "time": time,
-            "user_id": user_id,
-            "upn": upn,
-            "app_id": first_text(record, F["app_id"]),
-            "app_name": first_text(record, F["app_name"]),
-            "resource_id": first_text(record, F["resource_id"]),
-            "resource_name": first_text(record, F["resource_name"]),
-            "ip": first_ip(record, F["ip"], env.get("callerIpAddress")),
-            "asn": asn or None,  # AS 0 is reserved (RFC 7607): Entra writes it for "unknown"
-            "country": country,
-            "city": city,
-            "session_id": first_text(record, F["session_id"]),
-            "unique_token_id": first_text(record, F["unique_token_id"]),
-            "correlation_id": first_text(record, F["correlation_id"]),
-            "status_code": code,
-            "success": success,
-            "user_agent": first_text(record, F["user_agent"]),
-            "client_app": first_text(record, F["client_app"]),
-            "is_interactive": kind == "interactive" if interactive is None else interactive,
-            "service_principal_id": sp_id,
-            "service_principal_name": sp_name,
-            "source_format": fmt,
-            "raw": raw,
-        },
-    )
+    values: SigninsRow = {
+        "record_key": record_key(record_id, time, record),
+        "id": record_id,
+        "kind": kind,
+        "time": time,
+        "user_id": user_id,
+        "upn": upn,
+        "app_id": first_text(record, F["app_id"]),
+        "app_name": first_text(record, F["app_name"]),
+        "resource_id": first_text(record, F["resource_id"]),
+        "resource_name": first_text(record, F["resource_name"]),
+        "ip": first_ip(record, F["ip"], env.get("callerIpAddress")),
+        "asn": asn or None,  # AS 0 is reserved (RFC 7607): Entra writes it for "unknown"
+        "country": country,
+        "city": city,
+        "session_id": first_text(record, F["session_id"]),
+        "unique_token_id": first_text(record, F["unique_token_id"]),
+        "correlation_id": first_text(record, F["correlation_id"]),
+        "status_code": code,
+        "success": success,
+        "user_agent": first_text(record, F["user_agent"]),
+        "client_app": first_text(record, F["client_app"]),
+        "is_interactive": kind == "interactive" if interactive is None else interactive,
+        "service_principal_id": sp_id,
+        "service_principal_name": sp_name,
+        "source_format": fmt,
+        "raw": raw,
+    }
+    return Row("signins", values)
 
 
 def _kind(

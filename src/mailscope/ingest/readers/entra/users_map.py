@@ -9,6 +9,7 @@ from mailscope.ingest.base import Bad
 from mailscope.ingest.normalise import to_bool
 from mailscope.ingest.readers.entra.fields import USER as F
 from mailscope.ingest.readers.entra.fields import first, first_text, first_upn
+from mailscope.model.evidence_tables import DirectoryUsersRow
 from mailscope.model.row import Row
 
 
@@ -24,18 +25,16 @@ def user_row(record: Mapping[str, object]) -> Row:
         blocked = to_bool(first(record, F["sign_in_blocked"]))
         enabled = None if blocked is None else not blocked
     key = f"id:{object_id.lower()}" if object_id else f"upn:{upn}"
-    return Row(
-        "directory_users",
-        {
-            "record_key": key,
-            "object_id": object_id,
-            "upn": upn,
-            "display_name": first_text(record, F["display_name"]),
-            "department": first_text(record, F["department"]),
-            "job_title": first_text(record, F["job_title"]),
-            "office_location": first_text(record, F["office_location"]),
-            "mail": first_upn(record, F["mail"]),
-            "account_enabled": enabled,
-            "user_type": first_text(record, F["user_type"]),
-        },
-    )
+    values: DirectoryUsersRow = {
+        "record_key": key,
+        "object_id": object_id,
+        "upn": upn,
+        "display_name": first_text(record, F["display_name"]),
+        "department": first_text(record, F["department"]),
+        "job_title": first_text(record, F["job_title"]),
+        "office_location": first_text(record, F["office_location"]),
+        "mail": first_upn(record, F["mail"]),
+        "account_enabled": enabled,
+        "user_type": first_text(record, F["user_type"]),
+    }
+    return Row("directory_users", values)

@@ -29,6 +29,7 @@ from mailscope.ingest.readers.exchange.rule_text import (
     description_actions,
     description_conditions,
 )
+from mailscope.model.evidence_tables import MailRulesRow
 from mailscope.model.row import Row
 
 _ADDRESS_COLUMNS = ("forward_to", "redirect_to", "forward_as_attachment_to")
@@ -52,7 +53,7 @@ def rule_item(line: int, record: Mapping[str, object], kind: str, source_format:
 
     description = text(first("description"))
     conditions = _conditions(fields, spec["conditions"]) or description_conditions(description)
-    values: dict[str, object] = {
+    typed: MailRulesRow = {
         "kind": kind,
         "mailbox_upn": _mailbox(first("mailbox"), fields),
         "name": text(first("name")),
@@ -63,6 +64,7 @@ def rule_item(line: int, record: Mapping[str, object], kind: str, source_format:
         "source_format": source_format,
         "raw": orjson.dumps(dict(record), option=orjson.OPT_NON_STR_KEYS).decode(),
     }
+    values: dict[str, object] = dict(typed)  # the address and action columns, by name
     for column in _ADDRESS_COLUMNS:
         values[column] = (
             "; ".join(filter(None, (addresses(fields.get(name)) for name in spec[column]))) or None

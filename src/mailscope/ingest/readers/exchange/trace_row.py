@@ -22,6 +22,7 @@ from mailscope.ingest.normalise import (
     text,
     to_int,
 )
+from mailscope.model.evidence_tables import MessageTraceRow
 from mailscope.model.row import Row
 
 
@@ -41,7 +42,7 @@ def trace_item(line: int, record: Mapping[str, object], source_format: str) -> P
     recipient = normalise_upn(record.get("RecipientAddress"))
     status = text(record.get("Status"))
     trace_id = text(pick(record, "MessageTraceId", "MessageId"))
-    values: dict[str, object] = {
+    values: MessageTraceRow = {
         # A trace id covers one message; each recipient and status is its own entry.
         "record_key": content_key("message_trace", trace_id, recipient, time, status),
         "message_id": normalise_message_id(record.get("MessageId")),

@@ -22,6 +22,7 @@ from mailscope.ingest.normalise import (
     parse_time,
     text,
 )
+from mailscope.model.evidence_tables import AuditEventsRow
 from mailscope.model.row import Row
 
 NAME = "google_reports_activity"
@@ -73,7 +74,7 @@ def _unwrap(record: object) -> Mapping[str, object] | None:
     return record
 
 
-def activity_values(activity: Mapping[str, object]) -> dict[str, object]:
+def activity_values(activity: Mapping[str, object]) -> AuditEventsRow:
     """The ``audit_events`` columns of one activity."""
     identity = _mapping(activity.get("id"))
     actor = _mapping(activity.get("actor"))

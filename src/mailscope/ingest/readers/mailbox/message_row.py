@@ -13,6 +13,7 @@ from datetime import datetime
 from mailscope.ingest.base import Parsed
 from mailscope.ingest.normalise import content_key
 from mailscope.ingest.readers.mailbox.location import Location
+from mailscope.model.evidence_tables import MessagesRow
 from mailscope.model.row import Row
 
 # Body text kept per message for sensitive-data scanning; longer bodies are truncated.
@@ -41,7 +42,7 @@ def message_item(
 ) -> Parsed:
     """The ``messages`` row of one message found at ``where``."""
     identity = fields.message_id or f"sha:{fields.content_hash}"
-    values: dict[str, object] = {
+    values: MessagesRow = {
         "record_key": content_key("message", where.mailbox, where.folder, identity),
         "mailbox_upn": where.mailbox,
         "folder_path": where.folder,
