@@ -28,10 +28,9 @@ from collections.abc import Iterator
 
 import orjson
 
-from mailscope.ingest.base import Bad, Item, Parsed, Source
+from mailscope.ingest.base import Bad, Item, Source
 from mailscope.ingest.containers import decode_head, iter_csv_rows
-from mailscope.ingest.readers.entra.json_records import iter_records
-from mailscope.ingest.readers.entra.route import map_record
+from mailscope.ingest.readers.entra.route import route_json
 from mailscope.ingest.readers.entra.sniffing import csv_header, has_keys, json_head
 from mailscope.ingest.readers.powershell import is_lost
 
@@ -78,15 +77,7 @@ class GraphSdkJsonReader:
         return has_keys(text, "UserPrincipalName", "Id", "AccountEnabled")
 
     def read(self, source: Source) -> Iterator[Item]:
-        for found in iter_records(source):
-            if isinstance(found, Bad):
-                yield found
-                continue
-            line, record, raw = found
-            try:
-                yield Parsed(line, (map_record(graph_keys(record), raw, self.name),))
-            except Bad as bad:
-                yield bad.at(line, raw)
+        return route_json(source, self.name, graph_keys)
 
 
 class GraphSdkCsvReader:

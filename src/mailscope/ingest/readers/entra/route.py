@@ -15,7 +15,7 @@ Categories without a table of their own go to ``directory_audits`` (see ``audit_
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
 from mailscope.ingest.normalise import maybe_json
@@ -121,14 +121,21 @@ def _by_keys(record: Mapping[str, object], raw: str, fmt: str) -> Row | None:
     return None
 
 
-def route_json(source: Source, fmt: str) -> Iterator[Item]:
-    """Every record of a JSON Entra file, routed and mapped; unusable ones quarantined."""
+def _as_is(record: object) -> object:
+    return record
+
+
+def route_json(
+    source: Source, fmt: str, keys: Callable[[object], object] = _as_is
+) -> Iterator[Item]:
+    """Every record of a JSON Entra file (its keys respelt by ``keys``), routed and mapped;
+    unusable ones quarantined."""
     for found in iter_records(source):
         if isinstance(found, Bad):
             yield found
             continue
         line, record, raw = found
         try:
-            yield Parsed(line, (map_record(record, raw, fmt),))
+            yield Parsed(line, (map_record(keys(record), raw, fmt),))
         except Bad as bad:
             yield bad.at(line, raw)

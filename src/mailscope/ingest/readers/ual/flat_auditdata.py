@@ -25,7 +25,6 @@ from collections.abc import Iterator, Mapping
 from itertools import pairwise
 
 from mailscope.ingest.base import Bad, Item, Source
-from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.powershell import is_lost
 from mailscope.ingest.readers.ual.keys import RecordKeys
@@ -33,9 +32,10 @@ from mailscope.ingest.readers.ual.properties import as_list
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
     csv_header,
+    csv_items,
     has_key,
     json_head,
-    json_records,
+    json_object_items,
     raw_json,
 )
 
@@ -176,9 +176,7 @@ class FlatAuditCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                yield row if isinstance(row, Bad) else flat_item(line, row, keys, self.name)
+        return csv_items(source, lambda line, row: flat_item(line, row, keys, self.name))
 
 
 class FlatAuditJsonReader:
@@ -197,13 +195,9 @@ class FlatAuditJsonReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        for line, record in json_records(source):
-            if isinstance(record, Bad):
-                yield record
-            elif not isinstance(record, Mapping):
-                yield Bad(line, "record is not a JSON object", raw_json(record))
-            else:
-                yield flat_item(line, record, keys, self.name)
+        return json_object_items(
+            source, lambda line, record: flat_item(line, record, keys, self.name)
+        )
 
 
 FLAT_AUDIT_CSV = FlatAuditCsvReader()

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from mailscope.ingest.base import Bad, Item, Source
-from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.properties import as_object
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
     csv_header,
+    csv_items,
     has_key,
     json_head,
-    json_records,
+    json_object_items,
     raw_json,
 )
 from mailscope.ingest.readers.ual.renames import renamed
@@ -42,13 +42,9 @@ class GraphAuditRecordsReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        for line, record in json_records(source):
-            if isinstance(record, Bad):
-                yield record
-            elif not isinstance(record, dict):
-                yield Bad(line, "record is not a JSON object", raw_json(record))
-            else:
-                yield graph_record_item(line, record, keys, self.name)
+        return json_object_items(
+            source, lambda line, record: graph_record_item(line, record, keys, self.name)
+        )
 
 
 class GraphAuditCsvReader:
@@ -62,9 +58,7 @@ class GraphAuditCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                yield row if isinstance(row, Bad) else graph_record_item(line, row, keys, self.name)
+        return csv_items(source, lambda line, row: graph_record_item(line, row, keys, self.name))
 
 
 def graph_record_item(

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from mailscope.ingest.base import Bad, Item, Source
-from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.normalise import pick
 from mailscope.ingest.readers.ual.keys import RecordKeys
-from mailscope.ingest.readers.ual.reading import audit_item, csv_header, raw_json
+from mailscope.ingest.readers.ual.reading import audit_item, csv_header, csv_items, raw_json
 
 _REQUIRED = frozenset({"LastAccessed", "Operation", "LogonType", "MailboxOwnerUPN"})
 
@@ -55,20 +54,18 @@ class MailboxAuditLogCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                if isinstance(row, Bad):
-                    yield row
-                    continue
-                data = mailbox_audit_record(row)
-                yield audit_item(
-                    line,
-                    data,
-                    keys=keys,
-                    source_format=self.name,
-                    raw=raw_json(row),
-                    key_content=row,
-                )
+
+        def item(line: int, row: dict[str, str]) -> Item:
+            return audit_item(
+                line,
+                mailbox_audit_record(row),
+                keys=keys,
+                source_format=self.name,
+                raw=raw_json(row),
+                key_content=row,
+            )
+
+        return csv_items(source, item)
 
 
 MAILBOX_AUDIT_LOG_CSV = MailboxAuditLogCsvReader()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 
 import orjson
 
 from mailscope.ingest.base import Bad, Item, Parsed, Source
-from mailscope.ingest.containers import decode_head, first_json_char, iter_json_records
+from mailscope.ingest.containers import (
+    decode_head,
+    first_json_char,
+    iter_csv_rows,
+    iter_json_records,
+)
 from mailscope.ingest.readers.ual.auditdata import audit_rows
 from mailscope.ingest.readers.ual.columns import AUDIT_COLUMNS, Record, column_value
 from mailscope.ingest.readers.ual.keys import RecordKeys
@@ -54,6 +59,26 @@ def csv_header(head: bytes) -> set[str]:
 def json_records(source: Source) -> Iterator[tuple[int, object | Bad]]:
     """Each record of a JSON / JSON-lines source, with its line."""
     yield from iter_json_records(source)
+
+
+def json_object_items(
+    source: Source, map_record: Callable[[int, Mapping[str, object]], Item]
+) -> Iterator[Item]:
+    """Each JSON object of ``source`` mapped; what is not an object is quarantined."""
+    for line, record in json_records(source):
+        if isinstance(record, Bad):
+            yield record
+        elif not isinstance(record, Mapping):
+            yield Bad(line, "record is not a JSON object", raw_json(record))
+        else:
+            yield map_record(line, record)
+
+
+def csv_items(source: Source, map_row: Callable[[int, dict[str, str]], Item]) -> Iterator[Item]:
+    """Each row of a CSV export mapped; malformed rows are quarantined."""
+    with source.open() as stream:
+        for line, row in iter_csv_rows(stream):
+            yield row if isinstance(row, Bad) else map_row(line, row)
 
 
 def raw_json(record: object) -> str:

@@ -18,11 +18,10 @@ from collections.abc import Callable, Iterator, Mapping
 import orjson
 
 from mailscope.ingest.base import Bad, Item, Source
-from mailscope.ingest.containers import iter_csv_rows
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.ual.columns import field_maps
 from mailscope.ingest.readers.ual.keys import RecordKeys
-from mailscope.ingest.readers.ual.reading import audit_item, csv_header, raw_json
+from mailscope.ingest.readers.ual.reading import audit_item, csv_header, csv_items, raw_json
 
 
 def search_row_item(
@@ -65,12 +64,7 @@ class SearchExportCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                if isinstance(row, Bad):
-                    yield row
-                    continue
-                yield search_row_item(line, row, keys, self.name)
+        return csv_items(source, lambda line, row: search_row_item(line, row, keys, self.name))
 
     def record_mapper(self) -> Callable[[int, object], Item]:
         """The per-record mapping for one file (its own record keys): the bulk path maps
@@ -95,13 +89,12 @@ class TriageCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                if isinstance(row, Bad):
-                    yield row
-                    continue
-                record = {**row, "AuditData": row.get("AuditData_Raw", "")}
-                yield search_row_item(line, record, keys, self.name)
+
+        def item(line: int, row: dict[str, str]) -> Item:
+            record = {**row, "AuditData": row.get("AuditData_Raw", "")}
+            return search_row_item(line, record, keys, self.name)
+
+        return csv_items(source, item)
 
 
 PURVIEW_CSV = SearchExportCsvReader("ual-purview-csv", "Operation")

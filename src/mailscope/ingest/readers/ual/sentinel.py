@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from mailscope.ingest.base import Bad, Item, Source
-from mailscope.ingest.containers import iter_csv_rows
+from mailscope.ingest.base import Item, Source
 from mailscope.ingest.normalise import blank
 from mailscope.ingest.readers.log_analytics import column_names, table_row
 from mailscope.ingest.readers.ual.columns import field_maps
@@ -23,9 +22,10 @@ from mailscope.ingest.readers.ual.keys import RecordKeys
 from mailscope.ingest.readers.ual.reading import (
     audit_item,
     csv_header,
+    csv_items,
     has_key,
     json_head,
-    json_records,
+    json_object_items,
     raw_json,
 )
 from mailscope.ingest.readers.ual.renames import renamed
@@ -73,13 +73,9 @@ class SentinelJsonReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        for line, record in json_records(source):
-            if isinstance(record, Bad):
-                yield record
-            elif not isinstance(record, Mapping):
-                yield Bad(line, "record is not a JSON object", raw_json(record))
-            else:
-                yield sentinel_item(line, record, keys, self.name)
+        return json_object_items(
+            source, lambda line, record: sentinel_item(line, record, keys, self.name)
+        )
 
 
 class SentinelCsvReader:
@@ -97,12 +93,9 @@ class SentinelCsvReader:
 
     def read(self, source: Source) -> Iterator[Item]:
         keys = RecordKeys()
-        with source.open() as stream:
-            for line, row in iter_csv_rows(stream):
-                if isinstance(row, Bad):
-                    yield row
-                else:
-                    yield sentinel_item(line, table_row(row), keys, self.name)
+        return csv_items(
+            source, lambda line, row: sentinel_item(line, table_row(row), keys, self.name)
+        )
 
 
 SENTINEL_JSON = SentinelJsonReader()
