@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mailscope.report.activity import Activity, Bucket
-from mailscope.report.report_data import BlindSpot
+from mailscope.scope.blind_spots import BlindSpot
 
 LABEL_CHARS = 42
 

@@ -14,8 +14,9 @@ from datetime import datetime
 import orjson
 from markupsafe import Markup
 
-from mailscope.report.report_data import BlindSpot, ReportData
+from mailscope.report.report_data import ReportData
 from mailscope.report.visible import one_line
+from mailscope.scope.blind_spots import BlindSpot
 
 Cell = str | int
 PAGE_SIZE = 25

@@ -18,7 +18,6 @@ from mailscope.report.activity import load_activity
 from mailscope.report.prevalence import ordinary_use
 from mailscope.report.report_data import (
     ActorIndicator,
-    BlindSpot,
     EvidenceFile,
     ExposedMessage,
     FindingRecord,
@@ -28,6 +27,7 @@ from mailscope.report.report_data import (
     RuleRun,
 )
 from mailscope.report.scope_doc import load_scope
+from mailscope.scope.blind_spots import BlindSpot
 from mailscope.store.case import column_or, table_columns
 from mailscope.store.empty_evidence import empty_evidence
 from mailscope.store.journal import interruptions

@@ -9,6 +9,7 @@ from datetime import datetime
 from mailscope.model.finding import SEVERITY_ORDER
 from mailscope.report.activity import Activity
 from mailscope.report.scope_doc import Scope
+from mailscope.scope.blind_spots import BlindSpot
 from mailscope.store.empty_evidence import EmptyEvidence
 
 COVERAGE = "coverage"
@@ -114,15 +115,6 @@ class Person:
     mailboxes: tuple[str, ...]
     messages: int
     kinds: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class BlindSpot:
-    kind: str
-    subject: str
-    start_time: datetime | None
-    end_time: datetime | None
-    detail: str
 
 
 @dataclass(frozen=True, slots=True)
