@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from mailscope.detect.engine import DetectRun
-    from mailscope.ingest.pipeline import IngestRun, ProgressFn
+    from mailscope.ingest.results import IngestRun, ProgressFn
     from mailscope.store.empty_evidence import EmptyEvidence
     from mailscope.store.journal import Interruption
 

@@ -26,8 +26,8 @@ from mailscope.cli.console import console, err_console, safe_text, show
 from mailscope.ingest.results import FileResult
 
 if TYPE_CHECKING:
-    from mailscope.ingest.pipeline import IngestRun
-    from mailscope.ingest.pipeline import Progress as Tick
+    from mailscope.ingest.results import IngestRun
+    from mailscope.ingest.results import Progress as Tick
 
 SMALL_FILE = 1 << 20  # files below this share one progress bar
 
@@ -51,7 +51,7 @@ def ingest_command(
     ),
 ) -> None:
     """Read evidence (audit logs, sign-ins, directories, mailboxes) into the case store."""
-    from mailscope.ingest.pipeline import ANOTHER_LOCATION
+    from mailscope.ingest.results import ANOTHER_LOCATION
 
     run = run_ingest(case, evidence, quiet=quiet, accept_changed=accept_changed)
     for interruption in run.interrupted:

@@ -20,7 +20,7 @@ from mailscope.errors import EmptyEvidenceError
 if TYPE_CHECKING:
     from rich.status import Status
 
-    from mailscope.ingest.pipeline import Progress
+    from mailscope.ingest.results import Progress
     from mailscope.stages import Stage
     from mailscope.store.empty_evidence import EmptyEvidence
 
@@ -145,7 +145,7 @@ class _Screen:
 def _counts(result: object) -> str:
     """The line under a stage's heading: records read, or findings made."""
     from mailscope.detect.engine import DetectRun
-    from mailscope.ingest.pipeline import IngestRun
+    from mailscope.ingest.results import IngestRun
 
     if isinstance(result, IngestRun):
         return (

@@ -6,7 +6,16 @@ that only show results, such as ``mailscope case info``, load without them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mailscope.store.journal import Interruption
+
+UNRECOGNISED = "unrecognised"
+REFUSED = "refused"
+ANOTHER_LOCATION = "another location"
 
 
 @dataclass
@@ -33,3 +42,38 @@ class FileResult:
         """Count ``count`` records skipped for ``reason``."""
         self.skipped += count
         self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A progress tick: the file, bytes consumed of it, records read so far."""
+
+    path: str
+    total_bytes: int
+    bytes_read: int
+    records: int
+    done: bool = False
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class IngestRun:
+    """The results of one ``ingest`` call, in file order."""
+
+    files: list[FileResult] = field(default_factory=list)
+    # Runs found interrupted when this one started (their partial files were discarded).
+    interrupted: list[Interruption] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(f.records for f in self.files)
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def skipped(self) -> int:
+        return sum(f.skipped for f in self.files)

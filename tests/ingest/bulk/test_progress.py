@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mailscope.ingest.bulk import chunks, ual
-from mailscope.ingest.pipeline import Progress, ingest
+from mailscope.ingest.pipeline import ingest
+from mailscope.ingest.results import Progress
 from tests.ingest.bulk.records import mail_access, write_json_lines, write_purview_csv
 
 RECORDS = 250

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mailscope.ingest import pipeline
+from mailscope.ingest import session
 from mailscope.ingest.bulk import loader
 from mailscope.ingest.bulk.loader import BulkCounts, BulkLoader
 from mailscope.ingest.pipeline import ingest
@@ -21,7 +21,7 @@ def test_large_files_go_through_the_bulk_path_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int, bulk_loads: int
 ) -> None:
     loads = fast_records(monkeypatch)
-    monkeypatch.setattr(pipeline, "BULK_MIN_BYTES", threshold)
+    monkeypatch.setattr(session, "BULK_MIN_BYTES", threshold)
     path = write_json_lines(tmp_path / "a.jsonl", [mail_access(g) for g in GUIDS[:4]])
     run = ingest(tmp_path / "case", [path])
     assert len(loads) == bulk_loads

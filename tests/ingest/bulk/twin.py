@@ -12,8 +12,9 @@ import pytest
 
 from mailscope.ingest.base import Item, Reader, Source
 from mailscope.ingest.bulk.loader import BulkLoader
-from mailscope.ingest.pipeline import FileResult, ingest
+from mailscope.ingest.pipeline import ingest
 from mailscope.ingest.registry import all_readers
+from mailscope.ingest.results import FileResult
 from mailscope.store.case import open_case
 
 JSON_COLUMNS = ("parameters", "raw")

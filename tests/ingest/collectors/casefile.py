@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailscope.ingest.pipeline import FileResult
+from mailscope.ingest.results import FileResult
 from tests.ingest.ual.casefile import Ingested, ingest_into
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from mailscope.ingest.pipeline import FileResult, ingest
+from mailscope.ingest.pipeline import ingest
+from mailscope.ingest.results import FileResult
 from mailscope.store.case import open_case
 
 FIXTURES = Path(__file__).parent / "fixtures"
