@@ -112,12 +112,35 @@ class Detection:
 ENTITY_COLUMNS = ("mailboxes", "users", "apps", "ips", "sessions", "tokens", "evidence_keys")
 """List-valued result columns of detection SQL, copied onto the Finding."""
 
-ACCESS_ENTITIES_SQL = f"""array_agg(DISTINCT {client_app_sql()}) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT nullif(aad_session_id, '')) AS sessions,
-    array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
-    min(time) AS first_seen, max(time) AS last_seen"""
+
+def entity_lists(**sources: str) -> str:
+    """SQL select-list aggregates ``list(DISTINCT <expr>) AS <column>`` for entity columns
+    (:data:`ENTITY_COLUMNS`), in the order given; ``sources`` maps column to SQL expression.
+
+    No ``ORDER BY`` and no ``FILTER (WHERE x IS NOT NULL)`` is needed: the Finding gets each
+    list through :func:`_as_tuple`, which sorts, de-duplicates and drops NULLs and empty
+    strings. For the same reason, use it only for columns the query itself does not reuse.
+
+    >>> print(entity_lists(users="lower(user_id)", ips="client_ip"))
+    list(DISTINCT lower(user_id)) AS users,
+        list(DISTINCT client_ip) AS ips
+    """
+    unknown = sorted(set(sources) - set(ENTITY_COLUMNS))
+    if unknown:
+        raise ValueError(f"not entity columns: {', '.join(unknown)} (see ENTITY_COLUMNS)")
+    return ",\n    ".join(f"list(DISTINCT {expr}) AS {name}" for name, expr in sources.items())
+
+
+ACCESS_ENTITIES_SQL = (
+    entity_lists(
+        apps=client_app_sql(),
+        ips="client_ip",
+        sessions="nullif(aad_session_id, '')",
+        tokens="unique_token_id",
+        evidence_keys="record_key",
+    )
+    + ",\n    min(time) AS first_seen, max(time) AS last_seen"
+)
 """Entity columns of a detection grouping ``mail_access`` / ``audit_events`` rows: the client
 app (never a resource id), and the Entra session (never Exchange's own ``SessionId``)."""
 

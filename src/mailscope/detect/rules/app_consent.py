@@ -21,14 +21,12 @@ secrets and certificates added to apps, and apps registered for exfiltration too
 from __future__ import annotations
 
 from mailscope.detect.events import at, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, prop
 from mailscope.detect.rules.reference import exfil_reply_urls
 
 _GRANT_POLICY = "PermissionGrantPolicyIdsAssignedToDefaultUserRole"
-_ENTITIES = """array_agg(DISTINCT actor) FILTER (WHERE actor IS NOT NULL) AS users,
-    array_agg(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+_ENTITIES = f"""{entity_lists(users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes"""
 
 _POLICY_SQL = f"""
@@ -97,13 +95,12 @@ _TOOL = (
     + " ".join(f"WHEN c.detail LIKE '%{u}%' THEN '{t}'" for u, t in sorted(_URLS.items()))
     + " END"
 )
+_APP_ID = f"nullif({clean(prop('AppId'))}, '')"
 _EXFIL_APP_SQL = f"""
 WITH {CHANGES_CTES}
 SELECT c.actor, {_TOOL} AS tool, any_value(c.target) AS app,
     coalesce(any_value({clean(prop("DisplayName"))}), any_value(c.target)) AS app_name,
-    array_agg(DISTINCT nullif({clean(prop("AppId"))}, '')) AS apps,
-    array_agg(DISTINCT c.actor) AS users, array_agg(DISTINCT c.ip) AS ips,
-    array_agg(DISTINCT c.record_key) AS evidence_keys,
+    {entity_lists(apps=_APP_ID, users="c.actor", ips="c.ip", evidence_keys="c.record_key")},
     min(c.time) AS first_seen, max(c.time) AS last_seen
 FROM changes c
 WHERE c.ok AND (c.activity LIKE 'add application%' OR c.activity LIKE 'update application%')

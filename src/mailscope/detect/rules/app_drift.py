@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mailscope.detect.apps import client_app_sql
 from mailscope.detect.events import ARCHIVER, access, at, history, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
 NEW_MAILBOXES = 3
 VOLUME_FACTOR = 3
@@ -77,10 +77,8 @@ rows AS (
 )
 SELECT app,
     max(new_mailboxes) AS new_mailboxes, max(peak) AS peak, max(max_daily) AS max_daily,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT app) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox_upn", apps="app")},
+    {entity_lists(ips="client_ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen,
     CASE WHEN max(new_mailboxes) > 0 AND max(peak) > 0 THEN 'high' ELSE 'medium' END
         AS severity

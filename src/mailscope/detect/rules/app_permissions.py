@@ -20,7 +20,7 @@ import orjson
 
 from mailscope.detect.apps import APP_NAMES_SQL, client_app_sql, mail_permissions
 from mailscope.detect.events import EVIL_APP, access, at, audit, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, ok, prop
 from mailscope.detect.rules.familiar import familiar_sql, origin_sql, routine_sql
 from mailscope.detect.rules.identities import IDENTITY_CTES, display
@@ -54,10 +54,7 @@ grants AS (
 ),
 hits AS (SELECT * FROM grants WHERE {_MATCH})
 SELECT coalesce(nullif(app, ''), '?') AS app,
-    array_agg(DISTINCT nullif(app, '')) AS apps,
-    array_agg(DISTINCT actor) AS users,
-    array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(apps="nullif(app, '')", users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
     coalesce(string_agg(DISTINCT nullif(app_name, ''), ', '), 'unnamed') AS app_names,
     CASE WHEN {routine_sql()} THEN 'medium'
@@ -113,10 +110,9 @@ named AS (
 ),
 {island_ctes("named", "s.actor")}
 SELECT actor, island,
-    array_agg(DISTINCT actor) AS users, array_agg(DISTINCT ip) AS ips,
+    {entity_lists(users="actor", ips="ip", evidence_keys="record_key")},
     array_agg(DISTINCT grantee) FILTER (WHERE {"regexp_matches(grantee, '^" + _GUID + "$')"})
         AS apps,
-    array_agg(DISTINCT record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(DISTINCT record_key) AS grants,
     string_agg(DISTINCT grantee, ', ') AS grantees, string_agg(DISTINCT role, ', ') AS roles,
     string_agg(DISTINCT via, ', ') AS via,
@@ -161,9 +157,7 @@ reads AS (
     WHERE m.time > l.time AND m.time <= l.time + INTERVAL '7' DAY
 )
 SELECT linked_app AS app,
-    array_agg(DISTINCT linked_app) AS apps,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT client_ip) AS ips,
+    {entity_lists(apps="linked_app", mailboxes="mailbox_upn", ips="client_ip")},
     array_agg(DISTINCT cred_key) || array_agg(DISTINCT record_key) AS evidence_keys,
     min(cred_time) AS first_seen, max(time) AS last_seen,
     count(DISTINCT mailbox_upn) AS mailbox_count, count(*) AS records,

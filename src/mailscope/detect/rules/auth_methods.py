@@ -15,7 +15,7 @@ from __future__ import annotations
 import orjson
 
 from mailscope.detect.events import at, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, island_ctes, prop
 
 _EMAIL = "[a-z0-9._%+''-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+"
@@ -25,10 +25,9 @@ _TARGET = (
 )
 _REQUIREMENT_NEW = f"lower(coalesce({prop('StrongAuthenticationRequirement')}, ''))"
 _REQUIREMENT_OLD = f"lower(coalesce({prop('StrongAuthenticationRequirement', 'old')}, ''))"
-_ENTITIES = """list_distinct(list_concat(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL),
+_ENTITIES = f"""list_distinct(list_concat(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL),
         list(DISTINCT target) FILTER (WHERE target LIKE '%@%'))) AS users,
-    list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes"""
 
 _DISABLED_SQL = f"""

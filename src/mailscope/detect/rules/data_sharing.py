@@ -14,7 +14,7 @@ through the account and address, not by the rule.
 from __future__ import annotations
 
 from mailscope.detect.events import at, audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
 MASS_DOWNLOAD_FILES = 50  # distinct files one account downloads within an hour
 
@@ -31,9 +31,7 @@ WITH shares AS (
         'addedtosecurelink')
 )
 SELECT actor, CAST(time AS DATE) AS day,
-    array_agg(DISTINCT actor) AS users,
-    array_agg(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen,
     count(*) FILTER (WHERE op = 'anonymouslinkcreated') AS links,
     count(*) FILTER (WHERE op <> 'anonymouslinkcreated') AS invites,
@@ -58,9 +56,7 @@ hours AS (
     HAVING count(DISTINCT file) >= {MASS_DOWNLOAD_FILES}
 )
 SELECT d.actor, d.hour,
-    array_agg(DISTINCT d.actor) AS users,
-    array_agg(DISTINCT d.ip) FILTER (WHERE d.ip IS NOT NULL) AS ips,
-    array_agg(DISTINCT d.record_key) AS evidence_keys,
+    {entity_lists(users="d.actor", ips="d.ip", evidence_keys="d.record_key")},
     min(d.time) AS first_seen, max(d.time) AS last_seen, count(DISTINCT d.file) AS files
 FROM downloads d JOIN hours h USING (actor, hour)
 GROUP BY d.actor, d.hour

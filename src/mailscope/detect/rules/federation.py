@@ -19,7 +19,7 @@ an unverified domain added low.
 from __future__ import annotations
 
 from mailscope.detect.events import at, audit, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, island_ctes, ok, prop
 
 _EXCHANGE_OPS = "('add-federateddomain', 'new-federationtrust', 'set-federationtrust')"
@@ -49,9 +49,7 @@ trust AS (
 ),
 {island_ctes("(SELECT * FROM trust WHERE rank IS NOT NULL)", "s.actor || '|' || s.domain")}
 SELECT actor, domain, island,
-    list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL) AS users,
-    list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes,
     string_agg(DISTINCT activity, ', ') AS activities,
     CASE max(rank) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS severity

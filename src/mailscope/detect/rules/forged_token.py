@@ -22,7 +22,7 @@ from mailscope.detect.events import (
     signin,
     signin_export,
 )
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
 _CLIENT = client_app_sql()
 
@@ -36,13 +36,8 @@ candidates AS (
 judged AS ({judged_sql("candidates")})
 SELECT
     mailbox_upn AS mailbox,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT user_id) AS users,
-    array_agg(DISTINCT {_CLIENT}) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT session) AS sessions,
-    array_agg(DISTINCT token) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox_upn", users="user_id", apps=_CLIENT, ips="client_ip")},
+    {entity_lists(sessions="session", tokens="token", evidence_keys="record_key")},
     min(time) AS first_seen,
     max(time) AS last_seen,
     count(*) AS records,
@@ -72,13 +67,9 @@ candidates AS (
 judged AS ({judged_sql("candidates")})
 SELECT
     coalesce(nullif(app_id, ''), '?') AS app,
-    array_agg(DISTINCT coalesce(nullif(target, ''), nullif(upn, ''), user_id)) AS mailboxes,
-    array_agg(DISTINCT coalesce(nullif(upn, ''), user_id)) AS users,
-    array_agg(DISTINCT app_id) AS apps,
-    array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT session) AS sessions,
-    array_agg(DISTINCT token) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="coalesce(nullif(target, ''), nullif(upn, ''), user_id)")},
+    {entity_lists(users="coalesce(nullif(upn, ''), user_id)", apps="app_id", ips="ip")},
+    {entity_lists(sessions="session", tokens="token", evidence_keys="record_key")},
     min(time) AS first_seen,
     max(time) AS last_seen,
     count(*) AS requests,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import orjson
 
 from mailscope.detect.events import ACTOR_IP, at, audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import island_ctes, ok
 from mailscope.detect.rules.identities import IDENTITY_CTES, display, is_internal, resolved
 
@@ -186,12 +186,8 @@ WITH {IDENTITY_CTES}, {_AUDIT_RULES}, {_classified("audit_rules")},
 flagged AS (SELECT * FROM ranked WHERE rank > 0),
 {island_ctes("flagged", "s.actor")}, {_summary("islands", "actor, island")}
 SELECT i.actor, i.island,
-    list(DISTINCT mailbox ORDER BY mailbox) AS mailboxes,
-    array_agg(DISTINCT i.actor) AS users,
-    array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT session) AS sessions,
-    array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox", users="i.actor", ips="ip", sessions="session")},
+    {entity_lists(tokens="unique_token_id", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS rules,
     list_sort(list_distinct(flatten(list(targets)))) AS targets,
     count(*) FILTER (WHERE rank = 3) AS high_rules,
@@ -214,10 +210,8 @@ windowed AS (
 ),
 {island_ctes("windowed", "s.ip", "INTERVAL '1' HOUR")}
 SELECT ip, island,
-    list(DISTINCT mailbox ORDER BY mailbox) AS mailboxes,
-    array_agg(DISTINCT actor) AS users, array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT session) AS sessions, array_agg(DISTINCT unique_token_id) AS tokens,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox", users="actor", ips="ip", sessions="session")},
+    {entity_lists(tokens="unique_token_id", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen,
     count(*) AS rules, max(in_hour) AS peak, count(DISTINCT mailbox) AS mailbox_count
 FROM islands
@@ -244,8 +238,8 @@ export_rules AS (
 _EXPORT_SQL = f"""
 WITH {IDENTITY_CTES}, {_EXPORT_RULES}, {_classified("export_rules")},
 flagged AS (SELECT * FROM ranked WHERE rank > 0), {_summary("flagged", "mailbox")}
-SELECT f.mailbox, list(DISTINCT f.mailbox) AS mailboxes,
-    array_agg(DISTINCT record_key) AS evidence_keys, count(*) AS rules,
+SELECT f.mailbox, {entity_lists(mailboxes="f.mailbox", evidence_keys="record_key")},
+    count(*) AS rules,
     list_sort(list_distinct(flatten(list(targets)))) AS targets,
     any_value(m.what) AS what, {_SEVERITY} AS severity
 FROM flagged f JOIN summary m ON m.mailbox = f.mailbox

@@ -12,7 +12,7 @@ managed-identity sign-ins) is not judged here, nor are Microsoft's own service a
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, history, merge, signin
-from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, entity_lists, sql_detection
 
 _SQL = f"""
 WITH coverage AS (SELECT min(time) AS logs_start FROM signins WHERE success),
@@ -33,8 +33,7 @@ reads AS (
       AND lower(a.user_id) IN (SELECT upn FROM users)
 )
 SELECT lower(user_id) AS user_name, client_ip AS ip,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT lower(user_id)) AS users,
+    {entity_lists(mailboxes="mailbox_upn", users="lower(user_id)")},
     {ACCESS_ENTITIES_SQL},
     count(*) AS records, count(DISTINCT mailbox_upn) AS mailbox_count
 FROM reads

@@ -15,18 +15,17 @@ nothing), the Purview audit retention policies, and the service plan
 from __future__ import annotations
 
 from mailscope.detect.events import at, audit, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, audit_field, island_ctes, ok, prop
 from mailscope.detect.rules.identities import IDENTITY_CTES, display
 
-_ENTITIES = """list(DISTINCT mailbox ORDER BY mailbox) FILTER (WHERE mailbox IS NOT NULL)
-        AS mailboxes,
-    array_agg(DISTINCT actor) AS users,
-    array_agg(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+_ENTITIES = (
+    entity_lists(mailboxes="mailbox", users="actor", ips="ip", evidence_keys="record_key")
+    + """,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes,
     coalesce(array_to_string(list(DISTINCT mailbox ORDER BY mailbox), ', '), 'the tenant')
         AS mailbox_list"""
+)
 
 _MAILBOX = display(
     "json_extract_string(e.parameters, '$.Identity')", "e.object_id", org="e.organization_id"

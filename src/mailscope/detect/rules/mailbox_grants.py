@@ -18,7 +18,7 @@ from __future__ import annotations
 import orjson
 
 from mailscope.detect.events import ACTOR_IP, at, audit, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import island_ctes, ok
 from mailscope.detect.rules.identities import IDENTITY_CTES, display, is_internal
 
@@ -31,8 +31,7 @@ def _param(name: str) -> str:
     return f"json_extract_string(e.parameters, '$.{name}')"
 
 
-_ENTITIES = """array_agg(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+_ENTITIES = f"""{entity_lists(ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen"""
 
 _FORWARD_SQL = f"""
@@ -56,8 +55,7 @@ rated AS (
 ),
 {island_ctes("rated", "s.actor || '|' || s.target")}
 SELECT actor, target, island,
-    list(DISTINCT mailbox ORDER BY mailbox) AS mailboxes,
-    array_agg(DISTINCT actor) AS users, {_ENTITIES},
+    {entity_lists(mailboxes="mailbox", users="actor")}, {_ENTITIES},
     array_to_string(list(DISTINCT mailbox ORDER BY mailbox), ', ') AS mailbox_list,
     count(*) AS changes, bool_or(only_out) AS only_out,
     CASE WHEN bool_or(internal = false) THEN 'outside the tenant'
@@ -115,7 +113,7 @@ rated AS (
 ),
 {island_ctes("rated", "s.actor")}
 SELECT actor, island,
-    list(DISTINCT mailbox ORDER BY mailbox) AS mailboxes,
+    {entity_lists(mailboxes="mailbox")},
     list_distinct(list_concat(list(DISTINCT actor), list(DISTINCT grantee)
         FILTER (WHERE grantee LIKE '%@%'))) AS users, {_ENTITIES},
     count(*) AS grants,
@@ -159,7 +157,7 @@ named AS (
 ),
 {island_ctes("named", "s.actor")}
 SELECT actor, island,
-    list(DISTINCT mailbox ORDER BY mailbox) AS mailboxes,
+    {entity_lists(mailboxes="mailbox")},
     list_distinct(list_concat(list(DISTINCT actor), list(DISTINCT grantee)
         FILTER (WHERE grantee LIKE '%@%'))) AS users, {_ENTITIES},
     count(*) AS grants, list(DISTINCT grantee ORDER BY grantee) AS grantees,
@@ -172,11 +170,9 @@ GROUP BY actor, island
 ORDER BY first_seen, actor
 """
 
-_CONSENT_SQL = """
+_CONSENT_SQL = f"""
 SELECT lower(coalesce(actor, '')) AS actor,
-    array_agg(DISTINCT lower(actor)) AS users,
-    array_agg(DISTINCT ip) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(users="lower(actor)", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
     string_agg(DISTINCT target, ', ') AS targets
 FROM (

@@ -10,7 +10,7 @@ them for scanners and line-of-business apps, so this is medium, naming each mail
 from __future__ import annotations
 
 from mailscope.detect.events import at, audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import island_ctes, ok
 from mailscope.detect.rules.identities import IDENTITY_CTES, display
 
@@ -48,10 +48,7 @@ enabled AS (
 ),
 {island_ctes("(SELECT * FROM enabled WHERE protocols <> '')", "s.actor")}
 SELECT actor, island,
-    list(DISTINCT mailbox ORDER BY mailbox) FILTER (WHERE mailbox IS NOT NULL) AS mailboxes,
-    list(DISTINCT actor) AS users,
-    list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox", users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes,
     array_to_string(list_sort(list_distinct(flatten(list(string_split(protocols, ', '))))),
         ', ') AS enabled,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from mailscope.detect.apps import client_app_sql, first_party_apps, sql_list
 from mailscope.detect.events import ARCHIVER, EVIL_APP, OWA, access, at, history, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
 _FIRST_PARTY = sql_list(list(first_party_apps()))
 _APP = client_app_sql()
@@ -40,13 +40,9 @@ fresh AS (
 )
 SELECT
     a.app AS app,
-    array_agg(DISTINCT a.mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT a.user_id) AS users,
-    array_agg(DISTINCT a.app) AS apps,
-    array_agg(DISTINCT a.client_ip) AS ips,
-    array_agg(DISTINCT coalesce(nullif(a.aad_session_id, ''), a.session_id)) AS sessions,
-    array_agg(DISTINCT a.unique_token_id) AS tokens,
-    array_agg(DISTINCT a.record_key) AS evidence_keys,
+    {entity_lists(mailboxes="a.mailbox_upn", users="a.user_id", apps="a.app", ips="a.client_ip")},
+    {entity_lists(sessions="coalesce(nullif(a.aad_session_id, ''), a.session_id)")},
+    {entity_lists(tokens="a.unique_token_id", evidence_keys="a.record_key")},
     min(a.time) AS first_seen,
     max(a.time) AS last_seen,
     count(DISTINCT coalesce(a.message_id, a.folder_path)) AS items,
@@ -78,11 +74,8 @@ fresh AS (
 )
 SELECT
     app, mailbox_upn AS mailbox,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT user_id) AS users,
-    array_agg(DISTINCT app) AS apps,
-    array_agg(DISTINCT client_ip) AS ips,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox_upn", users="user_id", apps="app", ips="client_ip")},
+    {entity_lists(evidence_keys="record_key")},
     min(time) AS first_seen,
     max(time) AS last_seen,
     count(DISTINCT coalesce(message_id, folder_path)) AS items

@@ -9,19 +9,17 @@ for a delegate, medium for an admin logon.
 from __future__ import annotations
 
 from mailscope.detect.events import access, at, history, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
-_SQL = """
+_SQL = f"""
 WITH non_owner AS (
     SELECT a.*, a.time < w.baseline_until AS learning FROM mail_access a CROSS JOIN detect_window w
     WHERE a.logon_type IN (1, 2) AND lower(coalesce(a.user_id, '')) <> lower(a.mailbox_upn)
 ),
 known AS (SELECT DISTINCT lower(user_id) AS u, mailbox_upn FROM non_owner WHERE learning)
 SELECT lower(n.user_id) AS user_name, n.mailbox_upn AS mailbox,
-    array_agg(DISTINCT n.mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT lower(n.user_id)) AS users,
-    array_agg(DISTINCT n.client_ip) AS ips,
-    array_agg(DISTINCT n.record_key) AS evidence_keys,
+    {entity_lists(mailboxes="n.mailbox_upn", users="lower(n.user_id)")},
+    {entity_lists(ips="n.client_ip", evidence_keys="n.record_key")},
     min(n.time) AS first_seen, max(n.time) AS last_seen, count(*) AS records,
     CASE WHEN bool_or(n.logon_type = 1) THEN 'medium' ELSE 'low' END AS severity
 FROM non_owner n

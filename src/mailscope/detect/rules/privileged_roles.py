@@ -16,7 +16,7 @@ import orjson
 
 from mailscope.detect.apps import sql_list
 from mailscope.detect.events import at, directory_audit, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import CHANGES_CTES, clean, island_ctes, prop
 from mailscope.detect.rules.reference import privileged_roles, top_role_names, top_roles
 
@@ -49,10 +49,9 @@ roles AS (
 )"""
 
 
-_ROLE_ENTITIES = """list_concat(coalesce(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL), []),
+_ROLE_ENTITIES = f"""{entity_lists(ips="ip", evidence_keys="record_key")},
+    list_concat(coalesce(list(DISTINCT actor) FILTER (WHERE actor IS NOT NULL), []),
         coalesce(list(DISTINCT member) FILTER (WHERE member LIKE '%@%'), [])) AS users,
-    list(DISTINCT ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes,
     array_to_string(list(DISTINCT member ORDER BY member), ', ') AS members,
     array_to_string(list(DISTINCT role ORDER BY role), ', ') AS role_names"""

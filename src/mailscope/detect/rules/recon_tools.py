@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from mailscope.detect.apps import sql_list
 from mailscope.detect.events import at, graph, signin
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import island_ctes
 from mailscope.detect.rules.identities import IDENTITY_CTES, resolved
 from mailscope.detect.rules.logon_events import LOGONS_CTE, os_family
@@ -48,9 +48,7 @@ members AS (
 ),
 {island_ctes("members", "s.upn", "INTERVAL '15' MINUTE")}
 SELECT upn, island, [upn] AS users,
-    list(DISTINCT ip ORDER BY ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(DISTINCT app ORDER BY app) FILTER (WHERE app IS NOT NULL) AS apps,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(ips="ip", apps="app", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS logons,
     array_to_string(list(DISTINCT os ORDER BY os), ', ') AS platforms,
     count(DISTINCT coalesce(app, '') || '>' || coalesce(resource, '')) AS services,
@@ -82,10 +80,7 @@ calls AS (
 tooled AS (SELECT *, {_TOOL} AS tool FROM calls WHERE {_TOOL} IS NOT NULL),
 {island_ctes("tooled", "coalesce(s.upn, s.app, '') || '|' || s.tool")}
 SELECT tool, upn, island,
-    list(DISTINCT upn) FILTER (WHERE upn IS NOT NULL) AS users,
-    list(DISTINCT ip ORDER BY ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(DISTINCT app ORDER BY app) FILTER (WHERE app IS NOT NULL) AS apps,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(users="upn", ips="ip", apps="app", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS calls,
     string_agg(DISTINCT kind, ' and ') AS kinds,
     array_to_string(list(DISTINCT agent), ', ') AS agents,
@@ -118,9 +113,7 @@ walked AS (SELECT * FROM requests WHERE collection IN {_COLLECTIONS}),
 {island_ctes("walked", "s.caller", "INTERVAL '10' MINUTE")}
 SELECT caller, island,
     list(DISTINCT caller) FILTER (WHERE caller LIKE '%@%') AS users,
-    list(DISTINCT ip ORDER BY ip) FILTER (WHERE ip IS NOT NULL) AS ips,
-    list(DISTINCT app ORDER BY app) FILTER (WHERE app IS NOT NULL) AS apps,
-    list(record_key ORDER BY time, record_key) AS evidence_keys,
+    {entity_lists(ips="ip", apps="app", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS requests,
     count(DISTINCT collection) AS collections,
     array_to_string(list(DISTINCT collection ORDER BY collection), ', ') AS walked,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from mailscope.detect.backing import coverage_sql, judged_sql
 from mailscope.detect.events import ACTOR_IP, access, at, backed_access, history, merge
-from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, entity_lists, sql_detection
 
 _SQL = f"""
 WITH {coverage_sql()},
@@ -29,8 +29,7 @@ rest AS (
 ),
 judged AS ({judged_sql("rest")})
 SELECT client_ip AS ip,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT user_id) AS users,
+    {entity_lists(mailboxes="mailbox_upn", users="user_id")},
     {ACCESS_ENTITIES_SQL},
     count(DISTINCT mailbox_upn) AS mailbox_count,
     count(*) AS records,

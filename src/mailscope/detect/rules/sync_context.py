@@ -13,7 +13,7 @@ mobile syncs from them) and non-public ones are left out.
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, history, merge, signin
-from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, sql_detection
+from mailscope.detect.rule import ACCESS_ENTITIES_SQL, RuleTest, entity_lists, sql_detection
 
 BURST_FOLDERS = 3
 
@@ -45,8 +45,7 @@ scored AS (
     FROM syncs s
 )
 SELECT mailbox_upn AS mailbox, client_ip AS ip,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT user_id) AS users,
+    {entity_lists(mailboxes="mailbox_upn", users="user_id")},
     {ACCESS_ENTITIES_SQL},
     count(DISTINCT folder_path) AS folders,
     max(nearby_folders) AS burst,

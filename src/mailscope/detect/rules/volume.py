@@ -10,15 +10,14 @@ is a mailbox day with far more items read than any day of its learning window.
 from __future__ import annotations
 
 from mailscope.detect.events import ACTOR_IP, access, at, history, merge
-from mailscope.detect.rule import RuleTest, sql_detection
+from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 
 SPIKE_FACTOR = 5
 MIN_SPIKE_ITEMS = 300
 
-_THROTTLED_SQL = """
+_THROTTLED_SQL = f"""
 SELECT mailbox_upn AS mailbox,
-    array_agg(DISTINCT mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT record_key) AS evidence_keys,
+    {entity_lists(mailboxes="mailbox_upn", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen,
     count(*) AS records
 FROM mail_access
@@ -43,8 +42,7 @@ spikes AS (
 )
 SELECT s.mailbox_upn AS mailbox, s.day AS day, max(s.items) AS items,
     max(s.max_daily) AS max_daily,
-    array_agg(DISTINCT a.mailbox_upn) AS mailboxes,
-    array_agg(DISTINCT a.record_key) AS evidence_keys,
+    {entity_lists(mailboxes="a.mailbox_upn", evidence_keys="a.record_key")},
     min(a.time) AS first_seen, max(a.time) AS last_seen
 FROM spikes s JOIN mail_access a
   ON a.mailbox_upn = s.mailbox_upn AND CAST(a.time AS DATE) = s.day AND a.access_type = 'Bind'
