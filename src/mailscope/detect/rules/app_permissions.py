@@ -56,7 +56,10 @@ hits AS (SELECT * FROM grants WHERE {_MATCH})
 SELECT coalesce(nullif(app, ''), '?') AS app,
     {entity_lists(apps="nullif(app, '')", users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
-    coalesce(string_agg(DISTINCT nullif(app_name, ''), ', '), 'unnamed') AS app_names,
+    coalesce(
+        string_agg(DISTINCT nullif(app_name, ''), ', ' ORDER BY nullif(app_name, '')),
+        'unnamed'
+    ) AS app_names,
     CASE WHEN {routine_sql()} THEN 'medium'
          WHEN bool_or({_STRONG_MATCH}) OR bool_or(activity LIKE 'add app role%')
               OR bool_or(for_everyone)
@@ -114,8 +117,9 @@ SELECT actor, island,
     array_agg(DISTINCT grantee) FILTER (WHERE {"regexp_matches(grantee, '^" + _GUID + "$')"})
         AS apps,
     min(time) AS first_seen, max(time) AS last_seen, count(DISTINCT record_key) AS grants,
-    string_agg(DISTINCT grantee, ', ') AS grantees, string_agg(DISTINCT role, ', ') AS roles,
-    string_agg(DISTINCT via, ', ') AS via,
+    string_agg(DISTINCT grantee, ', ' ORDER BY grantee) AS grantees,
+    string_agg(DISTINCT role, ', ' ORDER BY role) AS roles,
+    string_agg(DISTINCT via, ', ' ORDER BY via) AS via,
     CASE WHEN {routine_sql()} THEN 'medium' ELSE 'high' END AS severity,
     {origin_sql(routine_sql())} AS origin
 FROM islands

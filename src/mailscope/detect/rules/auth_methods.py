@@ -74,8 +74,8 @@ methods AS (
 ),
 {island_ctes("methods", "s.target", "INTERVAL '24' HOUR")}
 SELECT target, island, {_ENTITIES},
-    string_agg(DISTINCT activity, ', ') AS activities,
-    coalesce(string_agg(DISTINCT actor, ', '), 'unknown') AS actors,
+    string_agg(DISTINCT activity, ', ' ORDER BY activity) AS activities,
+    coalesce(string_agg(DISTINCT actor, ', ' ORDER BY actor), 'unknown') AS actors,
     CASE WHEN bool_or(by_other) THEN 'medium' ELSE 'low' END AS severity
 FROM islands
 GROUP BY target, island

@@ -36,8 +36,10 @@ SELECT actor, CAST(time AS DATE) AS day,
     count(*) FILTER (WHERE op = 'anonymouslinkcreated') AS links,
     count(*) FILTER (WHERE op <> 'anonymouslinkcreated') AS invites,
     count(DISTINCT file) AS files,
-    string_agg(DISTINCT file, ', ') AS names,
-    coalesce(string_agg(DISTINCT target, ', '), 'anyone with the link') AS recipients
+    string_agg(DISTINCT file, ', ' ORDER BY file) AS names,
+    coalesce(
+        string_agg(DISTINCT target, ', ' ORDER BY target), 'anyone with the link'
+    ) AS recipients
 FROM shares
 WHERE op = 'anonymouslinkcreated' OR target_type = 'guest'
 GROUP BY actor, CAST(time AS DATE)

@@ -51,7 +51,7 @@ trust AS (
 SELECT actor, domain, island,
     {entity_lists(users="actor", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS changes,
-    string_agg(DISTINCT activity, ', ') AS activities,
+    string_agg(DISTINCT activity, ', ' ORDER BY activity) AS activities,
     CASE max(rank) WHEN 3 THEN 'high' WHEN 2 THEN 'medium' ELSE 'low' END AS severity
 FROM islands
 GROUP BY actor, domain, island

@@ -99,7 +99,7 @@ limits AS (
 ),
 {island_ctes("(SELECT * FROM limits WHERE days < 90)", "s.actor || s.setting")}
 SELECT actor, setting, island, {_ENTITIES},
-    string_agg(DISTINCT age_limit, ', ') AS limits, min(days) AS shortest_days,
+    string_agg(DISTINCT age_limit, ', ' ORDER BY age_limit) AS limits, min(days) AS shortest_days,
     CASE WHEN min(days) < 7 AND setting = 'mailbox audit log age limit' THEN 'high'
          ELSE 'medium' END AS severity
 FROM islands
@@ -160,7 +160,7 @@ dlp AS (
 ),
 {island_ctes("dlp", "s.actor")}
 SELECT actor, island, {_ENTITIES},
-    string_agg(DISTINCT op, ', ') AS operations,
+    string_agg(DISTINCT op, ', ' ORDER BY op) AS operations,
     string_agg(DISTINCT coalesce(nullif(regexp_extract(p, '(?i)identity\\s+"([^"]+)"', 1), ''),
         regexp_extract(p, '(?i)identity[^a-z0-9]*([^" \\\\]+)', 1)), ', ')
         AS policy,

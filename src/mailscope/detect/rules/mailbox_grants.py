@@ -174,7 +174,7 @@ _CONSENT_SQL = f"""
 SELECT lower(coalesce(actor, '')) AS actor,
     {entity_lists(users="lower(actor)", ips="ip", evidence_keys="record_key")},
     min(time) AS first_seen, max(time) AS last_seen, count(*) AS grants,
-    string_agg(DISTINCT target, ', ') AS targets
+    string_agg(DISTINCT target, ', ' ORDER BY target) AS targets
 FROM (
     SELECT initiated_by_upn AS actor, initiated_by_ip AS ip, record_key, time,
         coalesce(target_names, '') AS target
