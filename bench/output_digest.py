@@ -39,8 +39,9 @@ CLOCK = datetime(2026, 1, 1)
 NOT_OUTPUT = {"case.duckdb", "case.duckdb.wal", "writer.lock"}
 # manifest.json fields (at any depth) that say when or how long, not what.
 TIMING = {"seconds", "started_at", "finished_at"}
-# Stored columns that say how long a rule took.
-DURATIONS = {"rule_runs": ("seconds",)}
+# Stored columns that say how long a rule took, or when the evidence file was last touched
+# (a fresh copy of the same bytes has a new mtime).
+DURATIONS = {"rule_runs": ("seconds",), "evidence_locations": ("mtime_ns",)}
 # Where the package is installed (findings name the bundled Sigma rule file they came from).
 INSTALLED = str(Path(mailscope.__file__).parent)
 
