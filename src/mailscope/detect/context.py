@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
+import pyarrow as pa
 
-from mailscope.detect.rule import RuleContext
+from mailscope.detect.rule import RuleContext, SqlConnection
 from mailscope.intel.addresses import identifies
 
 ACTIVITY_TABLES = ("audit_events", "mail_access", "signins", "graph_activity")
@@ -26,17 +26,13 @@ BASELINE_SHARE = 1 / 3
 """Fraction of the evidence period used to learn what is normal when no date is given."""
 
 
-def evidence_period(
-    connection: duckdb.DuckDBPyConnection,
-) -> tuple[datetime | None, datetime | None]:
+def evidence_period(connection: SqlConnection) -> tuple[datetime | None, datetime | None]:
     """First and last activity time over the activity tables (None when all are empty)."""
     union = " UNION ALL ".join(
         f"SELECT min(time) AS lo, max(time) AS hi FROM {table}" for table in ACTIVITY_TABLES
     )
-    row = connection.execute(f"SELECT min(lo), max(hi) FROM ({union})").fetchone()
-    if row is None:
-        return None, None
-    return row[0], row[1]
+    rows = connection.execute(f"SELECT min(lo), max(hi) FROM ({union})").fetchall()
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
 def default_baseline_until(start: datetime | None, end: datetime | None) -> datetime | None:
@@ -46,22 +42,24 @@ def default_baseline_until(start: datetime | None, end: datetime | None) -> date
     return start + (end - start) * BASELINE_SHARE
 
 
-def build_context(
-    connection: duckdb.DuckDBPyConnection, baseline_until: datetime | None = None
-) -> RuleContext:
-    """Resolve the window, (re)create ``detect_window`` and return the context."""
+def build_context(connection: SqlConnection, baseline_until: datetime | None = None) -> RuleContext:
+    """Resolve the window, (re)register ``detect_window`` and return the context."""
     start, end = evidence_period(connection)
     until = baseline_until if baseline_until is not None else default_baseline_until(start, end)
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE detect_window "
-        "(baseline_until TIMESTAMP, period_start TIMESTAMP, period_end TIMESTAMP)"
+    instant = pa.timestamp("us")
+    window = pa.table(
+        {
+            "baseline_until": pa.array([until], instant),
+            "period_start": pa.array([start], instant),
+            "period_end": pa.array([end], instant),
+        }
     )
-    connection.execute("INSERT INTO detect_window VALUES (?, ?, ?)", [until, start, end])
+    connection.register("detect_window", window)
     build_service_addresses(connection)
     return RuleContext(connection, until, start, end)
 
 
-def build_service_addresses(connection: duckdb.DuckDBPyConnection) -> None:
+def build_service_addresses(connection: SqlConnection) -> None:
     """``detect_service_ips``: the case's client addresses that identify no client
     (Microsoft 365 service ranges, non-public networks), for rules to leave out."""
     union = " UNION ".join(
@@ -70,6 +68,4 @@ def build_service_addresses(connection: duckdb.DuckDBPyConnection) -> None:
     )
     ips = [str(row[0]) for row in connection.execute(union).fetchall()]
     service = sorted(ip for ip in ips if not identifies(ip))
-    connection.execute("CREATE OR REPLACE TEMP TABLE detect_service_ips (ip VARCHAR)")
-    if service:
-        connection.execute("INSERT INTO detect_service_ips SELECT unnest(?::VARCHAR[])", [service])
+    connection.register("detect_service_ips", pa.table({"ip": pa.array(service, pa.string())}))

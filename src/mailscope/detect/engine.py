@@ -9,7 +9,7 @@ the same registry as the built-ins, so duplicate ids are rejected everywhere.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,12 +18,16 @@ import duckdb
 
 from mailscope.detect.context import build_context
 from mailscope.detect.registry import Registry, builtin_registry
-from mailscope.detect.rule import Detection, RuleContext, RuleSkipped
+from mailscope.detect.rule import Detection, RuleContext, RuleSkipped, SqlConnection
 from mailscope.detect.scoring import adjust_findings
 from mailscope.detect.user_rules import load_user_rules
 from mailscope.errors import RuleError
 from mailscope.model.finding import SEVERITY_ORDER, Finding, write_findings
 from mailscope.store.case import open_case
+
+RuleEngine = Callable[[duckdb.DuckDBPyConnection], SqlConnection]
+"""Given the open case store, where the rules' SQL runs instead (e.g. Spark over a Parquet
+copy of the store's tables)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +64,10 @@ def detect_case(
     sigma_paths: Sequence[Path] = (),
     intel_paths: Sequence[Path] = (),
     baseline_until: datetime | None = None,
+    engine: RuleEngine | None = None,
 ) -> DetectRun:
-    """Run built-in, user, Sigma and intel detections over the case at ``case_dir``."""
+    """Run built-in, user, Sigma and intel detections over the case at ``case_dir``; their
+    SQL runs on ``engine(store)`` when given (the Spark engine), else on the store."""
     registry = builtin_registry()
     for directory in rules_dirs:
         registry.extend(load_user_rules(directory))
@@ -69,7 +75,8 @@ def detect_case(
     _add_intel(registry, intel_paths)
     connection = open_case(case_dir)
     try:
-        return run_detections(connection, registry, baseline_until, problems)
+        rules_on = engine(connection) if engine is not None else None
+        return run_detections(connection, registry, baseline_until, problems, engine=rules_on)
     finally:
         connection.close()
 
@@ -79,9 +86,14 @@ def run_detections(
     detections: Registry | Sequence[Detection],
     baseline_until: datetime | None = None,
     sigma_problems: Sequence[object] = (),
+    *,
+    engine: SqlConnection | None = None,
 ) -> DetectRun:
-    """Run ``detections`` on an open store; clear and rewrite ``findings`` and ``rule_runs``."""
-    ctx = build_context(connection, baseline_until)
+    """Run ``detections`` on an open store; clear and rewrite ``findings`` and ``rule_runs``.
+
+    The rules' SQL runs on ``engine`` when given (the Spark engine's view of the same
+    tables), else on the store itself; findings are written to the store either way."""
+    ctx = build_context(engine if engine is not None else connection, baseline_until)
     result = DetectRun(
         sigma_problems=list(sigma_problems),
         baseline_until=ctx.baseline_until,
@@ -124,7 +136,7 @@ def _rows(ctx: RuleContext, table: str, sizes: dict[str, int]) -> int:
     if table not in sizes:
         try:
             row = ctx.connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-        except duckdb.CatalogException:
+        except (duckdb.CatalogException, RuleError):
             row = (0,)
         sizes[table] = int(row[0]) if row else 0
     return sizes[table]

@@ -19,10 +19,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import orjson
 
-from mailscope.detect.rule import Detection, RuleContext
+from mailscope.detect.rule import Detection, RuleContext, SqlConnection
 from mailscope.intel.ioc import Indicator, IocSet, storm_0558_pack
 from mailscope.intel.lists import read_ioc_file
 from mailscope.intel.match import Matcher
@@ -102,7 +101,7 @@ class _Hits:
 
 
 def hunt(
-    connection: duckdb.DuckDBPyConnection, iocs: IocSet, family: str, *, rule_id: str, title: str
+    connection: SqlConnection, iocs: IocSet, family: str, *, rule_id: str, title: str
 ) -> list[Finding]:
     """Findings for every indicator of ``family`` in ``iocs`` that matches store rows."""
     mapping = hunt_map()
@@ -134,7 +133,7 @@ def _strong_matchers(iocs: IocSet) -> dict[str, Matcher]:
     }
 
 
-def _has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def _has_table(connection: SqlConnection, table: str) -> bool:
     row = connection.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
     ).fetchone()
@@ -142,7 +141,7 @@ def _has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _matched_values(
-    connection: duckdb.DuckDBPyConnection, table: str, column: str, matcher: Matcher
+    connection: SqlConnection, table: str, column: str, matcher: Matcher
 ) -> dict[str, list[Indicator]]:
     rows = connection.execute(
         f'SELECT DISTINCT CAST("{column}" AS VARCHAR) FROM {table} WHERE "{column}" IS NOT NULL'
@@ -156,7 +155,7 @@ def _matched_values(
 
 
 def _collect(
-    connection: duckdb.DuckDBPyConnection,
+    connection: SqlConnection,
     table: str,
     column: str,
     matched: dict[str, list[Indicator]],

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-import duckdb
 import orjson
 
 from mailscope.detect.apps import client_app_sql
@@ -23,6 +22,24 @@ from mailscope.model.finding import SEVERITY_ORDER, Finding, Severity
 
 Rows = Mapping[str, Sequence[Mapping[str, object]]]
 """Test events: store table name -> rows (column name -> value); absent columns are NULL."""
+
+
+class SqlCursor(Protocol):
+    """One query's result, as DB-API cursors give it."""
+
+    @property
+    def description(self) -> Sequence[tuple[Any, ...]] | None: ...
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+
+
+class SqlConnection(Protocol):
+    """Where detections run their SQL (DuckDB SQL text): a DuckDB connection, or the Spark
+    engine's :class:`mailscope.spark.connection.SparkSql`, which transpiles it."""
+
+    def execute(self, query: str, parameters: object = None) -> SqlCursor: ...
+    def register(self, view_name: str, python_object: object) -> object: ...
+    def unregister(self, view_name: str) -> object: ...
 
 
 class RuleSkipped(Exception):  # noqa: N818 - a control-flow signal, not an error
@@ -36,9 +53,10 @@ class RuleSkipped(Exception):  # noqa: N818 - a control-flow signal, not an erro
 
 @dataclass(frozen=True, slots=True)
 class RuleContext:
-    """What a rule's logic sees: the case store and the analysis window."""
+    """What a rule's logic sees: the case store (or the Spark engine's view of it) and the
+    analysis window."""
 
-    connection: duckdb.DuckDBPyConnection
+    connection: SqlConnection
     baseline_until: datetime | None
     period_start: datetime | None
     period_end: datetime | None

@@ -27,7 +27,8 @@ WITH activity AS (
 ),
 hours AS (SELECT h, count(*) AS n FROM activity GROUP BY h)
 SELECT h FROM hours WHERE n < (SELECT sum(n) FROM hours) / 48.0
-UNION SELECT h FROM range(24) t(h) WHERE h NOT IN (SELECT h FROM hours)
+UNION SELECT h FROM (SELECT unnest(range(24)) AS h) AS day_hours
+WHERE h NOT IN (SELECT h FROM hours)
 """
 
 _SHARE_SQL = """
