@@ -1,0 +1,56 @@
+"""The SparkSession mailscope runs on: local mode by default, any cluster by master URL.
+
+Settings every mailscope query relies on are fixed here: UTC session time and
+``TIMESTAMP_NTZ`` timestamps (the store's times are UTC without a zone, as DuckDB keeps
+them), and Python workers running this interpreter in local mode (they evaluate the
+DuckDB functions of :mod:`mailscope.spark.duckdb_udfs`). ``conf`` adds or overrides any
+other setting; ``SPARK_*`` environment settings apply as Spark reads them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from mailscope.errors import UsageError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+DEFAULT_MASTER = "local[*]"
+REQUIRED = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+}
+DEFAULTS = {
+    "spark.sql.shuffle.partitions": "8",
+    "spark.ui.showConsoleProgress": "false",
+    # Spark logs every failed query at ERROR; mailscope reports it as the rule's error.
+    "spark.log.level": "FATAL",
+}
+
+
+def spark_session(master: str | None = None, conf: Mapping[str, str] | None = None) -> SparkSession:
+    """A SparkSession for mailscope (``master`` defaults to ``local[*]``)."""
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    target = master or os.environ.get("MAILSCOPE_SPARK_MASTER") or DEFAULT_MASTER
+    if target.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.master(target).appName("mailscope")
+    for key, value in {**DEFAULTS, **(conf or {}), **REQUIRED}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def require_pyspark() -> None:
+    """A clear error, saying how to install it, when PySpark is missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        raise UsageError(
+            "the Spark engine needs PySpark: pip install 'mailscope[spark]' (and Java 17+)"
+        ) from error
