@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 
-.PHONY: install demo campaign-demo test lint test-slow test-faults test-campaign test-browser browser-deps bench clean
+.PHONY: install demo campaign-demo test lint test-slow test-faults test-campaign test-browser browser-deps spark-deps test-spark bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ test-slow: $(STAMP)
 browser-deps: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[browser]'
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+spark-deps: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[spark]'
+	command -v java >/dev/null || (echo "the Spark engine needs Java 17+ on PATH" >&2; exit 1)
+
+## The Spark engine (local mode): every rule's cases, the samples and a simulated tenant
+## give the same findings and scope.json as DuckDB (installs PySpark; needs Java 17).
+test-spark: spark-deps
+	$(BIN)/pytest -q -m spark
 
 ## Headless Chromium opens report.html from disk (Playwright + Debian's chromium).
 test-browser: browser-deps

@@ -21,15 +21,17 @@ Nothing heavy is imported until a stage runs, so ``import mailscope`` stays fast
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from mailscope.errors import UsageError
+
 if TYPE_CHECKING:
-    from mailscope.detect.engine import DetectRun
+    from mailscope.detect.engine import DetectRun, RuleEngine
     from mailscope.ingest.results import IngestRun, ProgressFn
     from mailscope.store.empty_evidence import EmptyEvidence
     from mailscope.store.journal import Interruption
@@ -39,6 +41,9 @@ StrPath = str | PathLike[str]
 
 def _no_interruptions(found: list[Interruption]) -> None:
     """Interrupted runs are reported in the case's journal and reports either way."""
+
+
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,19 @@ class Options:
     baseline_until: datetime | None = None
     accept_changed: bool = False
     formats: tuple[str, ...] | None = None  # None: every report format
+    engine: str = "duckdb"  # where detections run: "duckdb" or "spark"
+    spark_master: str | None = None  # Spark master URL (default local[*])
+    spark_conf: tuple[tuple[str, str], ...] = ()  # extra Spark settings
+
+    def __post_init__(self) -> None:
+        # Checked now, not when detect starts after a long ingest.
+        if self.engine not in ENGINES:
+            raise UsageError(f"unknown engine {self.engine!r}: choose {' or '.join(ENGINES)}")
+        if self.engine == "spark":
+            from mailscope.spark.session import require_pyspark
+
+            require_pyspark()
+
     on_progress: ProgressFn | None = None
     on_step: Callable[[str], None] | None = None
     on_interrupted: Callable[[list[Interruption]], None] = _no_interruptions
@@ -97,7 +115,18 @@ def detect(case: Path, options: Options) -> DetectRun:
             sigma_paths=options.sigma,
             intel_paths=options.intel,
             baseline_until=options.baseline_until,
+            engine=_rule_engine(case, options),
         )
+
+
+def _rule_engine(case: Path, options: Options) -> RuleEngine | None:
+    """Where the detections' SQL runs: None for the store itself (DuckDB), or Spark."""
+    if options.engine == "duckdb":
+        return None
+    from mailscope.spark.detect import spark_rules
+    from mailscope.spark.session import spark_session
+
+    return spark_rules(spark_session(options.spark_master, dict(options.spark_conf)), case)
 
 
 def scope(case: Path, options: Options) -> Path:
@@ -190,10 +219,14 @@ def investigate(
     formats: Sequence[str] | None = None,
     on_progress: ProgressFn | None = None,
     on_step: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    spark_conf: Mapping[str, str] | None = None,
 ) -> Investigation:
     """Ingest ``evidence`` (files, folders, .zip archives) into the case folder ``case``
     (created if missing), detect, scope and report: ``mailscope investigate`` without the
-    terminal.
+    terminal. ``engine="spark"`` runs the detections on Spark (``spark_master``,
+    ``spark_conf``), with the same findings.
 
     Raises ``EvidenceChangedError`` when evidence recorded in an existing case changed since
     it was ingested. An empty result is not an error here: check ``Investigation.empty``.
@@ -212,6 +245,9 @@ def investigate(
         formats=tuple(formats) if formats is not None else None,
         on_progress=on_progress,
         on_step=on_step,
+        engine=engine,
+        spark_master=spark_master,
+        spark_conf=tuple((spark_conf or {}).items()),
     )
     results = run_stages(folder, options)
     return Investigation(

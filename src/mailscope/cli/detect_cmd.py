@@ -12,6 +12,12 @@ from rich.table import Table
 
 from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, safe_text, show
+from mailscope.cli.engine_options import (
+    ENGINE_OPTION,
+    SPARK_CONF_OPTION,
+    SPARK_MASTER_OPTION,
+    engine_options,
+)
 from mailscope.errors import UsageError
 
 if TYPE_CHECKING:
@@ -45,6 +51,9 @@ def detect_command(
     baseline_until: str | None = typer.Option(
         None, "--baseline-until", help="End of the learning window (ISO date, UTC)."
     ),
+    engine: str = ENGINE_OPTION,
+    spark_master: str | None = SPARK_MASTER_OPTION,
+    spark_conf: list[str] = SPARK_CONF_OPTION,
 ) -> None:
     """Run every enabled detection over the case and write its findings."""
     from mailscope.model.finding import SEVERITY_ORDER
@@ -57,6 +66,7 @@ def detect_command(
         sigma=tuple(sigma),
         intel=tuple(intel),
         baseline_until=until,
+        **engine_options(engine, spark_master, spark_conf),
         on_interrupted=warn_interrupted,
     )
     run = detect(case, options)

@@ -13,6 +13,12 @@ import typer
 
 from mailscope.cli.case_state import check_evidence, warn_interrupted
 from mailscope.cli.console import console, err_console, safe_text, show
+from mailscope.cli.engine_options import (
+    ENGINE_OPTION,
+    SPARK_CONF_OPTION,
+    SPARK_MASTER_OPTION,
+    engine_options,
+)
 from mailscope.cli.ingest_cmd import progress_bars
 from mailscope.cli.scope_cmd import load_document, summary_table
 from mailscope.errors import EmptyEvidenceError
@@ -37,6 +43,9 @@ def investigate_command(
     sigma: list[Path] = typer.Option([], "--sigma", help="Sigma rule file or folder."),
     rules: list[Path] = typer.Option([], "--rules", help="Folder of user rules."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+    engine: str = ENGINE_OPTION,
+    spark_master: str | None = SPARK_MASTER_OPTION,
+    spark_conf: list[str] = SPARK_CONF_OPTION,
     allow_empty: bool = typer.Option(
         False,
         "--allow-empty",
@@ -59,6 +68,7 @@ def investigate_command(
         intel=tuple(intel),
         sigma=tuple(sigma),
         rules=tuple(rules),
+        **engine_options(engine, spark_master, spark_conf),
         on_progress=screen.on_progress,
         on_step=screen.on_step,
         on_interrupted=warn_interrupted,
