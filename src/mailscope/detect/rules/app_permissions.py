@@ -149,9 +149,9 @@ names AS (
     GROUP BY name HAVING count(DISTINCT app_id) = 1
 ),
 linked AS (
-    SELECT DISTINCT c.*, a.app_id FROM creds c JOIN apps a
-      ON position(a.app_id IN c.ids) > 0
-      OR a.app_id = (SELECT n.app_id FROM names n WHERE n.name = c.target_name)
+    SELECT DISTINCT c.*, a.app_id FROM creds c
+    LEFT JOIN names n ON n.name = c.target_name  -- at most one row: names are unique
+    JOIN apps a ON position(a.app_id IN c.ids) > 0 OR a.app_id = n.app_id
 ),
 reads AS (
     SELECT l.record_key AS cred_key, l.time AS cred_time, l.actor, l.ip AS cred_ip,
