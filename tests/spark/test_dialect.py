@@ -90,3 +90,17 @@ def test_from_json_structures_become_spark_types() -> None:
     )
     with pytest.raises(ValueError, match="no Spark type"):
         spark_type_of_structure('{"a": "HUGEINT"}')
+
+
+def test_list_positions_past_the_end_are_null_and_computed_ones_refused() -> None:
+    text = to_spark("SELECT a[1] AS first FROM t").text
+    assert "TRY_ELEMENT_AT(a, 1)" in text  # NULL past the end, as DuckDB's a[1]
+    with pytest.raises(ValueError, match="computed list index"):
+        to_spark("SELECT a[n] FROM t")
+
+
+def test_numbered_parameters_may_repeat() -> None:
+    text = to_spark("SELECT * FROM t WHERE a >= $1 AND (b IS NULL OR b <= $1) AND c = $2", [3, "x"])
+    assert text.text.count(" 3") == 2 and "'x'" in text.text
+    with pytest.raises(ValueError, match=r"\$3"):
+        to_spark("SELECT $3", [1, 2])

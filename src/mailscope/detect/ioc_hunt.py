@@ -19,9 +19,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import orjson
 
 from mailscope.detect.rule import Detection, RuleContext, SqlConnection
+from mailscope.errors import RuleError
 from mailscope.intel.ioc import Indicator, IocSet, storm_0558_pack
 from mailscope.intel.lists import read_ioc_file
 from mailscope.intel.match import Matcher
@@ -134,10 +136,13 @@ def _strong_matchers(iocs: IocSet) -> dict[str, Matcher]:
 
 
 def _has_table(connection: SqlConnection, table: str) -> bool:
-    row = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()
-    return bool(row and row[0])
+    """Whether the store (or the engine's view of it) has ``table``, asked in a way every
+    engine answers (not every engine has DuckDB's information_schema)."""
+    try:
+        connection.execute(f"SELECT 1 FROM {table} WHERE false").fetchall()
+    except (duckdb.Error, RuleError):
+        return False
+    return True
 
 
 def _matched_values(

@@ -47,7 +47,16 @@ def to_spark(sql: str, parameters: Sequence[object] = ()) -> SparkQuery:
     values = iter(parameters)
     count = len(parameters)
 
+    numbered = False
+
     def bind(node: exp.Expr) -> exp.Expr:
+        nonlocal numbered
+        if isinstance(node, exp.Placeholder) and node.this is not None:  # $1, $2 …
+            numbered = True
+            index = int(str(node.this)) - 1
+            if not 0 <= index < count:
+                raise ValueError(f"query uses ${index + 1} but has {count} parameters")
+            return literal(parameters[index])
         if isinstance(node, exp.Placeholder):
             try:
                 return literal(next(values))
@@ -56,7 +65,7 @@ def to_spark(sql: str, parameters: Sequence[object] = ()) -> SparkQuery:
         return node
 
     bound = tree.transform(bind)
-    if next(values, _END) is not _END:
+    if not numbered and next(values, _END) is not _END:
         raise ValueError(f"query has fewer ? than the {count} parameters")
     udfs: dict[str, UdfCall] = {}
     rewritten = _rewrite(bound, udfs)
@@ -177,6 +186,16 @@ def _rewrite(tree: exp.Expr, udfs: dict[str, UdfCall]) -> exp.Expr:
             return _string_agg(node.this, visit, node.expression)
         if isinstance(node, exp.GroupConcat):
             return _string_agg(node, visit)
+        if _is_index(node):
+            # DuckDB's list[i] is NULL past the end; Spark's (ANSI) arr[i] fails the query.
+            assert isinstance(node, exp.Bracket)
+            position = int(node.expressions[0].name) + 1  # sqlglot keeps indexes 0-based
+            items = node.this.copy().transform(visit)
+            return exp.Anonymous(
+                this="try_element_at", expressions=[items, exp.Literal.number(position)]
+            )
+        if _is_computed_index(node):
+            raise ValueError("a computed list index cannot be transpiled exactly; use a constant")
         if isinstance(node, exp.Div) and not node.args.get("typed"):
             # DuckDB's / always gives a DOUBLE; Spark's keeps DECIMAL operands DECIMAL.
             left = exp.cast(node.this.copy().transform(visit), exp.DataType.build("DOUBLE"))
@@ -190,6 +209,21 @@ def _rewrite(tree: exp.Expr, udfs: dict[str, UdfCall]) -> exp.Expr:
         return _udf_call(node, spark_type, udfs, visit)
 
     return _lift_generators(tree.transform(visit))
+
+
+def _is_index(node: exp.Expr) -> bool:
+    """``list[i]`` with a constant, non-negative position (a slice is not an index)."""
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return False
+    index = node.expressions[0]
+    return isinstance(index, exp.Literal) and not index.is_string and index.name.isdigit()
+
+
+def _is_computed_index(node: exp.Expr) -> bool:
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return False
+    index = node.expressions[0]
+    return not isinstance(index, exp.Literal | exp.Slice)
 
 
 def _is_ordered_list(node: exp.Expr) -> bool:
