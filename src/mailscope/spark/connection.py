@@ -9,7 +9,6 @@ fails on Spark is recorded as an error with the reason, as on DuckDB.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -83,9 +82,6 @@ class SparkSql:
         self.spark.catalog.dropTempView(view_name)
         return self
 
-    def has_table(self, name: str) -> bool:
-        return bool(self.spark.catalog.tableExists(name))
-
 
 def _first_line(error: BaseException) -> str:
     """The line of Spark's message that says what went wrong (not the JVM stack)."""
@@ -100,8 +96,3 @@ def _first_line(error: BaseException) -> str:
         ]
         return causes[0] if causes else lines[0]
     return lines[0]
-
-
-def views(spark: SparkSession, tables: Sequence[str]) -> list[str]:
-    """Which of ``tables`` exist as views or tables in the session."""
-    return [name for name in tables if spark.catalog.tableExists(name)]

@@ -18,6 +18,7 @@ rewritten by hand. Three kinds of node need more than sqlglot's own translation:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -112,8 +113,6 @@ def _renamed(tree: exp.Expr, names: dict[str, str]) -> exp.Expr:
 
 
 def _digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
@@ -267,7 +266,7 @@ def _udf_call(
     template = node.copy()
 
     def hole(child: exp.Expr) -> exp.Expr:
-        if child is template or _constant(child):
+        if _constant(child):
             return child
         arguments.append(child.copy().transform(visit))
         return exp.column(f"a{len(arguments) - 1}")
