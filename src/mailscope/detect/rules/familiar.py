@@ -33,7 +33,8 @@ def network_sql(ip: str) -> str:
 def familiar_sql(actor: str, ip: str, time: str) -> str:
     """SQL boolean: account ``actor`` signed in successfully from the network of ``ip`` on
     at least ``FAMILIAR_DAYS`` distinct days before the day of ``time``, or that network is
-    one of the organisation's office networks (arguments are SQL expressions)."""
+    one of the organisation's office networks (arguments are SQL expressions; qualify
+    column names, since bare ``ip`` or ``time`` would name the subquery's own sign-in)."""
     return (
         "coalesce((SELECT count(DISTINCT CAST(s.time AS DATE)) FROM signins s "
         f"WHERE coalesce(s.success, false) AND lower(coalesce(s.upn, s.user_id)) = lower({actor}) "

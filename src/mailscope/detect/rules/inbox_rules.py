@@ -15,15 +15,22 @@ punctuation / one-character name on a rule that acts; **medium** for a forward w
 destination the case cannot place, a move to a hiding folder or mark-as-read alone;
 **low** for forwards that stay inside. An incident is one actor's rule changes with no
 gap over 24 h; it takes the highest severity of its rules.
+
+A burst is several such changes from one address within an hour. Forwards that stay
+inside count towards it only from a network the account or the organisation does not
+routinely sign in from (:mod:`.familiar`): an administrator who sets up copies to deputies
+for three colleagues from the office is doing the job, an intruder fanning mail out to a
+mailbox it holds does the same from elsewhere.
 """
 
 from __future__ import annotations
 
 import orjson
 
-from mailscope.detect.events import ACTOR_IP, at, audit, merge
+from mailscope.detect.events import ACTOR_IP, OFFICE_IP, at, audit, merge, signin
 from mailscope.detect.rule import RuleTest, entity_lists, sql_detection
 from mailscope.detect.rules.admin_changes import island_ctes, ok
+from mailscope.detect.rules.familiar import familiar_sql
 from mailscope.detect.rules.identities import IDENTITY_CTES, display, is_internal, resolved
 
 BURST_RULES = 3
@@ -201,12 +208,17 @@ ORDER BY first_seen, i.actor
 
 _BURST_SQL = f"""
 WITH {IDENTITY_CTES}, {_AUDIT_RULES}, {_classified("audit_rules")},
+suspect AS (
+    SELECT r.*,
+        r.rank >= 2 OR (r.rank = 1 AND NOT {familiar_sql("r.actor", "r.ip", "r.time")}) AS counts
+    FROM ranked r WHERE r.ip <> ''
+),
 windowed AS (
-    SELECT *, count(*) FILTER (WHERE rank > 0) OVER (PARTITION BY ip ORDER BY time
+    SELECT *, count(*) FILTER (WHERE counts) OVER (PARTITION BY ip ORDER BY time
             RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) AS flagged_in_hour,
         count(*) OVER (PARTITION BY ip ORDER BY time
             RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW) AS in_hour
-    FROM ranked WHERE ip <> ''
+    FROM suspect
 ),
 {island_ctes("windowed", "s.ip", "INTERVAL '1' HOUR")}
 SELECT ip, island,
@@ -258,6 +270,25 @@ def _rule(day: float, user: str = "alice@example.org", **params: str) -> dict[st
     )
 
 
+_COLLEAGUES = ("bob@example.org", "carol@example.org", "dave@example.org")
+
+
+def _deputies(ip: str) -> list[dict[str, object]]:
+    """Alice sets up a copy to a deputy on three colleagues' mailboxes, from ``ip``."""
+    return [
+        audit(
+            "New-InboxRule",
+            time=at(2 + i / 500),
+            client_ip=ip,
+            mailbox_upn=None,
+            parameters=orjson.dumps(
+                {"Mailbox": box, "Name": "Copy to deputy", "ForwardTo": "erin@example.org"}
+            ).decode(),
+        )
+        for i, box in enumerate(_COLLEAGUES)
+    ]
+
+
 def _exported(name: str, **fields: object) -> dict[str, list[dict[str, object]]]:
     row = {"record_key": f"mr-{name}", "kind": "inbox", "mailbox_upn": "alice@example.org"}
     return {"mail_rules": [{**row, "name": name, "enabled": True, **fields}]}
@@ -304,7 +335,8 @@ DETECTIONS = (
         title="Burst of hiding or forwarding inbox rules from one IP",
         description=(
             f"{BURST_RULES}+ forwarding, deleting or hiding inbox-rule changes (or 10+ of "
-            "any kind) from one IP within an hour."
+            "any kind) from one IP within an hour; forwards inside the tenant count only "
+            "from a network the account or organisation does not routinely sign in from."
         ),
         runbook=(
             "Scripted rule creation is rare for people; list the rules, the mailboxes and "
@@ -329,6 +361,17 @@ DETECTIONS = (
             RuleTest(
                 "three ordinary filing rules in ten minutes",
                 merge(*[_rule(1 + i / 500, MoveToFolder="Projects") for i in range(3)]),
+                False,
+            ),
+            RuleTest(
+                "three forwards to colleagues in ten minutes from a network new to the account",
+                merge(*_deputies(ACTOR_IP)),
+                True,
+                {"ips": (ACTOR_IP,), "mailboxes": _COLLEAGUES},
+            ),
+            RuleTest(
+                "an administrator's three copies to deputies from the network it works from",
+                merge(*_deputies(OFFICE_IP), *[signin(time=at(day)) for day in (0, 1)]),
                 False,
             ),
         ),
