@@ -33,6 +33,7 @@ from mailscope.errors import UsageError
 if TYPE_CHECKING:
     from mailscope.detect.engine import DetectRun, RuleEngine
     from mailscope.ingest.results import IngestRun, ProgressFn
+    from mailscope.scope.exposed_messages import ContentScan
     from mailscope.store.empty_evidence import EmptyEvidence
     from mailscope.store.journal import Interruption
 
@@ -62,7 +63,7 @@ class Options:
     baseline_until: datetime | None = None
     accept_changed: bool = False
     formats: tuple[str, ...] | None = None  # None: every report format
-    engine: str = "duckdb"  # where detections run: "duckdb" or "spark"
+    engine: str = "duckdb"  # where detect and the content scan run: "duckdb" or "spark"
     spark_master: str | None = None  # Spark master URL (default local[*])
     spark_conf: tuple[tuple[str, str], ...] = ()  # extra Spark settings
 
@@ -136,7 +137,22 @@ def scope(case: Path, options: Options) -> Path:
 
     with journalled_run(case, "scope") as journal:
         options.on_interrupted(journal.interrupted)
-        return scope_case(case, on_step=options.on_step)
+        return scope_case(case, on_step=options.on_step, scan=_content_scan(case, options))
+
+
+def _content_scan(case: Path, options: Options) -> ContentScan | None:
+    """Where the exposed messages' content is scanned: None for the case store (DuckDB),
+    or Spark executors over the Parquet copy of the case that detect wrote."""
+    if options.engine == "duckdb":
+        return None
+    from mailscope.spark.detect import PARQUET
+    from mailscope.spark.sensitive_scan import spark_scan
+    from mailscope.spark.session import spark_session
+
+    tables = case / PARQUET
+    if not tables.is_dir():
+        raise UsageError(f"no Parquet copy of the case in {tables}: run detect on Spark first")
+    return spark_scan(spark_session(options.spark_master, dict(options.spark_conf)), str(tables))
 
 
 def report(case: Path, options: Options) -> list[Path]:
@@ -225,8 +241,8 @@ def investigate(
 ) -> Investigation:
     """Ingest ``evidence`` (files, folders, .zip archives) into the case folder ``case``
     (created if missing), detect, scope and report: ``mailscope investigate`` without the
-    terminal. ``engine="spark"`` runs the detections on Spark (``spark_master``,
-    ``spark_conf``), with the same findings.
+    terminal. ``engine="spark"`` runs the detections and the sensitive-content scan on Spark
+    (``spark_master``, ``spark_conf``), with the same findings and scope.
 
     Raises ``EvidenceChangedError`` when evidence recorded in an existing case changed since
     it was ingested. An empty result is not an error here: check ``Investigation.empty``.

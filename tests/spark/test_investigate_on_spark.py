@@ -1,8 +1,10 @@
 """``investigate --engine spark`` gives the scope.json the default engine gives, on a
-simulated intrusion and on the real samples and labs."""
+simulated intrusion (with its mailbox exports, so message content is scanned on Spark) and
+on the real samples and labs."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ pytestmark = pytest.mark.spark
 
 def test_cli_on_spark_writes_the_same_scope_as_duckdb(spark: Any, tmp_path: Path) -> None:
     simulate(SimConfig(out=tmp_path / "sim", seed=5, users=40, days=10, scenario="storm-0558"))
-    evidence = [str(tmp_path / "sim" / part) for part in ("ual", "entra", "users.csv")]
+    parts = ("ual", "entra", "users.csv", "mailboxes")
+    evidence = [str(tmp_path / "sim" / part) for part in parts]
     runner = CliRunner()
     on_duckdb = runner.invoke(app, ["investigate", *evidence, "--case", str(tmp_path / "d"), "-q"])
     on_spark = runner.invoke(
@@ -31,6 +34,8 @@ def test_cli_on_spark_writes_the_same_scope_as_duckdb(spark: Any, tmp_path: Path
     scope = (tmp_path / "d" / "scope.json").read_text("utf-8")
     assert (tmp_path / "s" / "scope.json").read_text("utf-8") == scope
     assert '"mailboxes": 0' not in scope  # the intrusion was found, not two empty answers
+    totals = json.loads(scope)["totals"]  # and the content scanned on Spark exposed data
+    assert totals["us_ssn"] > 0 and totals["itinerary_messages"] > 0, totals
     assert (tmp_path / "s" / "parquet" / "mail_access").is_dir()  # tables Spark read
 
 

@@ -15,7 +15,7 @@ from mailscope.scope.blind_spots import find_blind_spots
 from mailscope.scope.combos import load_graph
 from mailscope.scope.document import ActorSummary, build_document, write_document
 from mailscope.scope.evidence import mailbox_entries
-from mailscope.scope.exposed_messages import exposed_messages
+from mailscope.scope.exposed_messages import ContentScan, exposed_messages
 from mailscope.scope.exposure import compute_exposure
 from mailscope.scope.org import load_directory
 from mailscope.store.case import open_case
@@ -23,8 +23,11 @@ from mailscope.store.case import open_case
 StepFn = Callable[[str], None]
 
 
-def scope_case(case_dir: Path, on_step: StepFn | None = None) -> Path:
-    """Scope a case: write ``case_dir/scope.json`` and fill the scope tables; return the path."""
+def scope_case(
+    case_dir: Path, on_step: StepFn | None = None, scan: ContentScan | None = None
+) -> Path:
+    """Scope a case: write ``case_dir/scope.json`` and fill the scope tables; return the path.
+    ``scan`` reads and scans the exposed messages' content (in the case store by default)."""
     step = on_step or (lambda _name: None)
     connection = open_case(case_dir)
     try:
@@ -40,7 +43,7 @@ def scope_case(case_dir: Path, on_step: StepFn | None = None) -> Path:
         for entry in entries:
             entry.exposed = exposed.get(entry.upn, 0)
         step("scanning exposed messages")
-        messages = exposed_messages(connection, boxes)
+        messages = exposed_messages(connection, boxes, scan)
         directory = load_directory(connection)
         step("writing results")
         connection.execute("BEGIN")
