@@ -1,13 +1,16 @@
-"""Detections on both engines at scale: records/s of the detect stage on DuckDB and on Spark
-(local mode, this machine's cores), over the same case, with the same findings.
+"""Detect and scope on both engines at scale: records/s of the detect stage on DuckDB and on
+Spark (local mode, this machine's cores), over the same case, with the same findings; and
+the scope stage with its sensitive-content scan in the store or on Spark executors, with
+the same scope.json.
 
-Evidence: a simulated storm-0558 tenant (directory, sign-ins, audit log) topped up with
-scale-mode audit records (``mailscope.simulate.scale``) to ``--records``. It is ingested
-once (default engine); then ``detect`` runs on DuckDB and on Spark, and the findings are
-compared. The Spark time includes writing the case's tables as Parquet (reported apart).
-From Spark's measured per-core rate the script prints an estimate for a larger case on a
-larger cluster (``--estimate-records``, ``--estimate-cores``), assuming the per-core rate
-holds (it ignores shuffle and driver costs that grow with the cluster).
+Evidence: a simulated storm-0558 tenant (directory, sign-ins, audit log, mailbox
+exports) topped up with scale-mode audit records (``mailscope.simulate.scale``) to
+``--records``. It is ingested once (default engine); then ``detect`` runs on DuckDB and on
+Spark, and the findings are compared. The Spark time includes writing the case's tables as
+Parquet (reported apart). From Spark's measured per-core rate the script prints an
+estimate for a larger case on a larger cluster (``--estimate-records``,
+``--estimate-cores``), assuming the per-core rate holds (it ignores shuffle and driver
+costs that grow with the cluster).
 
     .venv/bin/python bench/engines.py --records 1000000
 """
@@ -31,7 +34,8 @@ from mailscope.simulate.scale import stream_records
 def _evidence(folder: Path, records: int) -> list[Path]:
     simulate(SimConfig(out=folder / "sim", seed=7, users=120, days=21, scenario="storm-0558"))
     scale = stream_records(folder / "scale", records, "mgmt-jsonl", 7).path
-    return [folder / "sim" / "ual", folder / "sim" / "entra", folder / "sim" / "users.csv", scale]
+    sim = folder / "sim"
+    return [sim / "ual", sim / "entra", sim / "users.csv", sim / "mailboxes", scale]
 
 
 def _rows(case: Path) -> int:
@@ -61,8 +65,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
 
+    from mailscope.scope.run import scope_case
     from mailscope.spark.case_parquet import write_parquet
     from mailscope.spark.detect import spark_rules
+    from mailscope.spark.sensitive_scan import spark_scan
     from mailscope.spark.session import spark_session
     from mailscope.store.case import open_case
 
@@ -89,6 +95,14 @@ def main() -> None:
         clock = time.perf_counter()
         on_spark = detect_case(case, engine=spark_rules(spark, case, str(work / "parquet")))
         spark_s = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        scope_on_duckdb = scope_case(case).read_bytes()
+        duckdb_scope_s = time.perf_counter() - clock
+        clock = time.perf_counter()
+        scope_on_spark = scope_case(case, scan=spark_scan(spark, str(work / "parquet")))
+        spark_scope_s = time.perf_counter() - clock
+        same_scope = scope_on_spark.read_bytes() == scope_on_duckdb
         spark.stop()
     finally:
         if not args.keep:
@@ -107,6 +121,9 @@ def main() -> None:
         "spark_cores": cores,
         "spark_records_per_core_s": round(per_core),
         "same_findings": _same(on_duckdb, on_spark),
+        "duckdb_scope_s": round(duckdb_scope_s, 1),
+        "spark_scope_s": round(spark_scope_s, 1),
+        "same_scope": same_scope,
         "findings": len(on_duckdb.findings),
         "estimate": {
             "records": args.estimate_records,
@@ -121,6 +138,10 @@ def main() -> None:
         f"on {cores} cores ({per_core:,.0f} per core); Parquet export {parquet_s:.1f} s"
     )
     print(f"  same findings on both engines: {result['same_findings']} ({len(on_duckdb.findings)})")
+    print(
+        f"  scope: DuckDB {duckdb_scope_s:.1f} s, Spark content scan {spark_scope_s:.1f} s; "
+        f"same scope.json: {same_scope}"
+    )
     print(
         f"  estimate: {args.estimate_records:,.0f} records on {args.estimate_cores} cores "
         f"at this per-core rate: {estimate_s / 3600:.1f} h of detect"
