@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--estimate-cores", type=int, default=100)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--work", type=Path, help="folder kept between runs (reuses its case)")
     args = parser.parse_args()
 
     from mailscope.scope.run import scope_case
@@ -72,13 +73,16 @@ def main() -> None:
     from mailscope.spark.session import spark_session
     from mailscope.store.case import open_case
 
-    work = Path(tempfile.mkdtemp(prefix="engines-", dir=os.environ.get("BENCH_TMP")))
+    work = args.work or Path(tempfile.mkdtemp(prefix="engines-", dir=os.environ.get("BENCH_TMP")))
+    case = work / "case"
+    reused = args.work is not None and (case / "case.duckdb").exists()
     try:
-        evidence = _evidence(work, args.records)
-        case = work / "case"
-        clock = time.perf_counter()
-        ingest(case, evidence, bulk=True)
-        ingest_s = time.perf_counter() - clock
+        ingest_s = 0.0
+        if not reused:
+            evidence = _evidence(work, args.records)
+            clock = time.perf_counter()
+            ingest(case, evidence, bulk=True)
+            ingest_s = time.perf_counter() - clock
         rows = _rows(case)
 
         clock = time.perf_counter()
@@ -105,7 +109,7 @@ def main() -> None:
         same_scope = scope_on_spark.read_bytes() == scope_on_duckdb
         spark.stop()
     finally:
-        if not args.keep:
+        if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
 
     per_core = rows / (spark_s * cores)
