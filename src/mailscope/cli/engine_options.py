@@ -12,8 +12,9 @@ from mailscope.errors import UsageError
 ENGINE_OPTION: Any = typer.Option(
     "duckdb",
     "--engine",
-    help="Run the detections on 'duckdb' (this machine, the default) or 'spark' "
-    "(needs pip install 'mailscope[spark]'); the findings are the same.",
+    help="Run the detections (and investigate's sensitive-content scan) on 'duckdb' (this "
+    "machine, the default) or 'spark' (needs pip install 'mailscope[spark]'); the findings "
+    "and scope are the same.",
 )
 SPARK_MASTER_OPTION: Any = typer.Option(
     None, "--spark-master", help="Spark master URL (default local[*], or MAILSCOPE_SPARK_MASTER)."

@@ -2,12 +2,13 @@
 
 The exposed (mailbox, message id) pairs come from the driver's exposure step; they are
 few next to ``messages`` (tens of thousands for an intrusion like Storm-0558, against the
-millions of stored messages), so Spark broadcasts them and joins ``messages`` where it
-lies. :data:`~mailscope.scope.exposed_messages.CONTENT_SQL` - the same query the case
-store runs - picks each pair's copy, and each executor scans its rows' text with the same
-Presidio analyzer (:func:`~mailscope.scope.sensitive.columns.scan_column`, as an Arrow
-UDF). Only hashes and redacted values come back to the driver: one small struct
-per exposed message, never a body.
+millions of stored messages), so Spark joins them to ``messages`` where it lies,
+broadcasting them when they are small. :data:`~mailscope.scope.exposed_messages.CONTENT_SQL`
+- the same query the case store runs - picks each pair's copy, and each executor scans its
+rows' text with the same Presidio analyzer (:func:`~mailscope.scope.sensitive.columns.
+scan_column`, as an Arrow UDF). One small struct per exposed message comes back to the
+driver - the SSNs found (the driver counts distinct ones across mailboxes, as on the
+default engine), hashes and redacted forms - never a message body.
 """
 
 from __future__ import annotations

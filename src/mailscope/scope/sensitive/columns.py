@@ -3,7 +3,7 @@
 :func:`scan_column` runs :func:`~mailscope.scope.sensitive.scan.scan_text` on each text of
 an Arrow array and returns one struct per text (:data:`SENSITIVITY`); :func:`sensitivity_of`
 reads a struct back. A Spark executor scans message bodies next to the data and only these
-structs - hashes and redacted forms, never the text - travel to the driver.
+structs - the SSNs found, hashes and redacted forms, never the text - travel to the driver.
 """
 
 from __future__ import annotations
