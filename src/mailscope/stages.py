@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, cast
 from mailscope.errors import UsageError
 
 if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
     from mailscope.detect.engine import DetectRun, RuleEngine
     from mailscope.ingest.results import IngestRun, ProgressFn
     from mailscope.scope.exposed_messages import ContentScan
@@ -125,9 +127,8 @@ def _rule_engine(case: Path, options: Options) -> RuleEngine | None:
     if options.engine == "duckdb":
         return None
     from mailscope.spark.detect import spark_rules
-    from mailscope.spark.session import spark_session
 
-    return spark_rules(spark_session(options.spark_master, dict(options.spark_conf)), case)
+    return spark_rules(_spark(options), case)
 
 
 def scope(case: Path, options: Options) -> Path:
@@ -147,12 +148,18 @@ def _content_scan(case: Path, options: Options) -> ContentScan | None:
         return None
     from mailscope.spark.detect import PARQUET
     from mailscope.spark.sensitive_scan import spark_scan
-    from mailscope.spark.session import spark_session
 
     tables = case / PARQUET
     if not tables.is_dir():
         raise UsageError(f"no Parquet copy of the case in {tables}: run detect on Spark first")
-    return spark_scan(spark_session(options.spark_master, dict(options.spark_conf)), str(tables))
+    return spark_scan(_spark(options), str(tables))
+
+
+def _spark(options: Options) -> SparkSession:
+    """The session the Spark stages share (the same one for every stage of a run)."""
+    from mailscope.spark.session import spark_session
+
+    return spark_session(options.spark_master, dict(options.spark_conf))
 
 
 def report(case: Path, options: Options) -> list[Path]:

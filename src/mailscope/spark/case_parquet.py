@@ -8,6 +8,7 @@ columns the table contract declares (:data:`mailscope.model.tables.TABLES`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,10 +43,11 @@ def write_parquet(connection: duckdb.DuckDBPyConnection, folder: Path) -> dict[s
     return counts
 
 
-def register_views(spark: SparkSession, folder: str) -> list[str]:
-    """Each table under ``folder`` (a local path or any URL Spark reads) as a temp view."""
+def register_views(spark: SparkSession, folder: str, tables: Iterable[str] = TABLES) -> list[str]:
+    """Each of ``tables`` (every contract table by default) under ``folder`` (a local path
+    or any URL Spark reads) as a temp view."""
     names = []
-    for table in TABLES:
+    for table in tables:
         frame = spark.read.parquet(f"{folder.rstrip('/')}/{table}")
         if DAY in frame.columns:
             frame = frame.drop(DAY)

@@ -47,7 +47,7 @@ def spark_scan(spark: SparkSession, tables: str) -> ContentScan:
     scan_udf = make(_scan_texts, from_arrow_type(SENSITIVITY))
 
     def scan(pairs: pa.Table) -> list[ScannedRow]:
-        register_views(spark, tables)
+        register_views(spark, tables, ("messages",))
         spark.createDataFrame(pairs).createOrReplaceTempView(PAIRS)
         try:
             frame = spark.sql(query.text)
